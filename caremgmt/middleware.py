@@ -1,0 +1,111 @@
+"""Request-level plumbing: request ids, session lifetime, htmx-aware login redirects,
+the acting staff member, and no-store caching for pages with client data."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
+
+from caremgmt.access import actor_from_request
+
+Handler = Callable[[HttpRequest], HttpResponse]
+SESSION_STARTED_KEY = "auth_started_at"
+
+
+class RequestIdMiddleware:
+    """Give every request an id (kept from X-Request-ID when it is a UUID) for log correlation."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        try:
+            request.request_id = uuid.UUID(incoming)
+        except ValueError:
+            request.request_id = uuid.uuid4()
+        response = self.get_response(request)
+        response["X-Request-ID"] = str(request.request_id)
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Enforce the absolute session lifetime; the idle timeout is SESSION_COOKIE_AGE with
+    SESSION_SAVE_EVERY_REQUEST (the server-side session expires after idle minutes)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            now = time.time()
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - started > settings.SESSION_ABSOLUTE_LIFETIME_SECONDS:
+                logout(request)
+                return login_redirect(request)
+        return self.get_response(request)
+
+
+def login_redirect(request: HttpRequest) -> HttpResponse:
+    login_url = resolve_url(settings.LOGIN_URL)
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = login_url
+        return response
+    return redirect(f"{login_url}?next={request.path}")
+
+
+class HtmxLoginRedirectMiddleware:
+    """An expired session during an htmx request must reload the login page in full,
+    not swap the login form into a table cell."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code in (301, 302)
+            and response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
+        ):
+            htmx_response = HttpResponse(status=204)
+            htmx_response["HX-Redirect"] = response["Location"]
+            return htmx_response
+        return response
+
+
+class ActorMiddleware:
+    """Attach `request.actor`: the staff member, their current office and roles there."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = SimpleLazyObject(lambda: actor_from_request(request))
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for logged-in staff carry client data: never store them in any cache (ASVS 14.3.2).
+    Responses that switch on HX-Request vary on it."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        patch_vary_headers(response, ["HX-Request"])
+        return response

@@ -1,0 +1,13 @@
+"""Core tasks."""
+
+from celery import shared_task
+from django.db import connection
+
+
+@shared_task(name="caremgmt.health_check")
+def health_check() -> dict[str, str]:
+    """Round-trip through the broker and the database; used by monitoring and tests."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_database()")
+        (database,) = cursor.fetchone()
+    return {"status": "ok", "database": database}

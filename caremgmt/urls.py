@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from caremgmt.views import accounts
+
+urlpatterns = [
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("office/switch/", accounts.switch_office, name="switch_office"),
+    path("healthz", accounts.health, name="health"),
+    path("clients/", include("clients.urls")),
+    path("", include("monitoring.urls")),
+]
