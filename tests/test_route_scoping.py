@@ -1,0 +1,88 @@
+"""Every route refuses the wrong user (QUALITY §4 test 1).
+
+Walks the whole URLconf. Each named route must appear in ROUTES (object-scoped routes with a
+builder that makes an object owned by the world's care manager) or in PUBLIC/STAFF_ONLY.
+A new route that is not listed here fails `test_every_route_is_covered`, so nobody can add a
+page without proving its scoping. For each object route:
+
+- the owning care manager gets a non-404 answer;
+- a colleague in the same office (not 代理), and a manager of another office, get 404 —
+  also with `HX-Request: true`, since htmx partials are where scoping usually leaks;
+- an anonymous visitor is sent to the login page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import World
+
+PUBLIC = {"login", "health"}
+# Routes with no object in the URL; they still require login and scope their content.
+STAFF_ONLY = {"logout", "switch_office", "dashboard", "clients:index"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to reach one object-scoped route: build kwargs for an object the care manager owns."""
+
+    kwargs: Callable[[World], dict[str, Any]]
+    method: str = "get"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _own_client(world: World) -> dict[str, Any]:
+    from tests.factories import ClientFactory
+
+    return {"pk": ClientFactory(office=world.office, care_manager=world.care_manager).pk}
+
+
+ROUTES: dict[str, Route] = {
+    "clients:detail": Route(_own_client),
+}
+
+
+def _route_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _route_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_route_is_covered() -> None:
+    uncovered = _route_names() - PUBLIC - STAFF_ONLY - set(ROUTES)
+    assert not uncovered, f"add these routes to tests/test_route_scoping.py: {sorted(uncovered)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(STAFF_ONLY - {"logout", "switch_office"}))
+def test_staff_only_routes_require_login(client, name) -> None:  # noqa: ANN001
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_object_route_refuses_the_wrong_user(world, login, client, name) -> None:  # noqa: ANN001
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+
+    def call(http, **headers):  # noqa: ANN001, ANN003, ANN202
+        return getattr(http, route.method)(url, route.data, headers=headers)
+
+    anonymous = call(client)
+    assert anonymous.status_code in (302, 204)
+    assert "/login/" in (anonymous.get("Location") or anonymous.get("HX-Redirect") or "")
+    for stranger in (world.colleague, world.outsider):
+        assert call(login(stranger)).status_code == 404, stranger
+        assert call(login(stranger), **{"HX-Request": "true"}).status_code == 404, stranger
+    assert call(login(world.care_manager)).status_code != 404
