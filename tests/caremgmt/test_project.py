@@ -142,3 +142,15 @@ def test_load_demo_is_idempotent() -> None:
     )
     assert counts[0] == 2 and counts[1] == 5
     assert settings.DEMO_PASSWORD in out.getvalue() and "sato" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_security_headers_on_staff_pages(world, login) -> None:  # noqa: ANN001
+    response = login(world.care_manager).get("/")
+    policy = response["Content-Security-Policy"]
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"):
+        assert directive in policy
+    assert response["Cache-Control"] == "no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert 'hx-history="false"' in response.content.decode()
