@@ -41,3 +41,47 @@ def heavier_care_level(first: str, second: str) -> str:
 class Sex(models.TextChoices):
     MALE = "1", "男"
     FEMALE = "2", "女"
+
+
+class ServiceType(models.TextChoices):
+    """サービス種類コード (REFERENCE §5.2): the first two characters of a service code.
+
+    The codes a 居宅介護支援事業所 plans and manages; 施設 codes (51–55) are listed so a
+    provider directory can name a facility a client moves to.
+    """
+
+    HOME_HELP = "11", "訪問介護"
+    HOME_BATHING = "12", "訪問入浴介護"
+    HOME_NURSING = "13", "訪問看護"
+    HOME_REHABILITATION = "14", "訪問リハビリテーション"
+    DAY_SERVICE = "15", "通所介護"
+    DAY_CARE_REHABILITATION = "16", "通所リハビリテーション"
+    EQUIPMENT_RENTAL = "17", "福祉用具貸与"
+    SHORT_STAY = "21", "短期入所生活介護"
+    SHORT_STAY_MEDICAL_HEALTH = "22", "短期入所療養介護（老健）"
+    SHORT_STAY_MEDICAL_HOSPITAL = "23", "短期入所療養介護（病院等）"
+    SHORT_STAY_MEDICAL_CLINIC = "2A", "短期入所療養介護（介護医療院）"
+    SPECIFIED_FACILITY_SHORT = "27", "特定施設入居者生活介護（短期）"
+    HOME_MEDICAL_MANAGEMENT = "31", "居宅療養管理指導"
+    DEMENTIA_GROUP_HOME = "32", "認知症対応型共同生活介護"
+    SPECIFIED_FACILITY = "33", "特定施設入居者生活介護"
+    EQUIPMENT_SALE = "41", "特定福祉用具販売"
+    HOME_MODIFICATION = "42", "住宅改修"
+    CARE_MANAGEMENT = "43", "居宅介護支援"
+    PREVENTIVE_CARE_MANAGEMENT = "46", "介護予防支援"
+    WELFARE_FACILITY = "51", "介護福祉施設"
+    HEALTH_FACILITY = "52", "介護保健施設"
+    MEDICAL_CARE_FACILITY = "55", "介護医療院"
+    PREVENTIVE_HOME_BATHING = "62", "介護予防訪問入浴介護"
+    PREVENTIVE_HOME_NURSING = "63", "介護予防訪問看護"
+    PREVENTIVE_HOME_REHABILITATION = "64", "介護予防訪問リハビリテーション"
+    PREVENTIVE_DAY_CARE_REHABILITATION = "66", "介護予防通所リハビリテーション"
+    PREVENTIVE_EQUIPMENT_RENTAL = "67", "介護予防福祉用具貸与"
+    NIGHT_HOME_HELP = "71", "夜間対応型訪問介護"
+    DEMENTIA_DAY_SERVICE = "72", "認知症対応型通所介護"
+    SMALL_MULTIFUNCTION = "73", "小規模多機能型居宅介護"
+    REGULAR_VISIT_ON_CALL = "76", "定期巡回・随時対応型訪問介護看護"
+    NURSING_SMALL_MULTIFUNCTION = "77", "看護小規模多機能型居宅介護"
+    COMMUNITY_DAY_SERVICE = "78", "地域密着型通所介護"
+    COMMUNITY_HOME_VISIT = "A2", "総合事業 訪問型サービス（独自）"
+    COMMUNITY_DAY_VISIT = "A6", "総合事業 通所型サービス（独自）"

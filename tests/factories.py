@@ -8,7 +8,18 @@ import factory
 from django.conf import settings
 
 from caremgmt.models import Corporation, Membership, Office, Role, Staff
-from clients.models import Client, ClientStatus
+from clients.kana import client_search_kana
+from clients.models import (
+    BurdenRatio,
+    Certification,
+    CertificationApplication,
+    Client,
+    ClientContact,
+    ClientStatus,
+    Doctor,
+    InformalResource,
+    ServiceProvider,
+)
 
 
 class CorporationFactory(factory.django.DjangoModelFactory):
@@ -79,3 +90,83 @@ class ClientFactory(factory.django.DjangoModelFactory):
     sex = "2"
     care_manager = factory.LazyAttribute(lambda o: staff_in(o.office))
     status = ClientStatus.CONTRACTED
+    insurer_number = "131011"  # 千代田区 (passes the check digit)
+    insurer_name = "千代田区"
+    insured_number = factory.Sequence(lambda n: f"{1000000000 + n:010d}")
+    search_kana = factory.LazyAttribute(
+        lambda o: client_search_kana(name=o.name, name_kana=o.name_kana)
+    )
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certification
+
+    client = factory.SubFactory(ClientFactory)
+    application_kind = "renewal"
+    applied_on = dt.date(2026, 2, 10)
+    certified_on = dt.date(2026, 3, 20)
+    care_level = "22"
+    valid_from = dt.date(2026, 4, 1)
+    valid_to = dt.date(2027, 3, 31)
+
+
+class BurdenRatioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BurdenRatio
+
+    client = factory.SubFactory(ClientFactory)
+    ratio = 1
+    valid_from = dt.date(2026, 8, 1)
+    valid_to = dt.date(2027, 7, 31)
+
+
+class CertificationApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CertificationApplication
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "renewal"
+    applied_on = dt.date(2026, 11, 1)
+    submitted_by = factory.LazyAttribute(lambda o: o.client.care_manager)
+
+
+class ClientContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientContact
+
+    client = factory.SubFactory(ClientFactory)
+    name = factory.Sequence(lambda n: f"家族 {n}")
+    relationship = "長女"
+    phone = "03-1111-2222"
+
+
+class DoctorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Doctor
+
+    office = factory.SubFactory(OfficeFactory)
+    institution_name = factory.Sequence(lambda n: f"テスト医院{n}")
+    department = "内科"
+    doctor_name = "医師 太郎"
+
+
+class ServiceProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceProvider
+
+    office = factory.SubFactory(OfficeFactory)
+    provider_number = factory.Sequence(lambda n: f"13712{n:05d}")
+    name = factory.Sequence(lambda n: f"テスト訪問介護{n}")
+    service_types = factory.LazyFunction(lambda: ["11"])
+    regional_grade = "1"
+
+
+class InformalResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InformalResource
+
+    office = factory.SubFactory(OfficeFactory)
+    kind = "meals"
+    name = factory.Sequence(lambda n: f"配食サービス{n}")
+    offers = "昼食の配達（月〜金）"
