@@ -278,7 +278,11 @@ def _build_groups(
     first_day: date,
     issues: list[Issue],
 ) -> dict[GroupKey, _Group]:
-    """One group per provider × service type, with its unit price and 給付率."""
+    """One group per provider × service type, with its unit price and 給付率.
+
+    Lines whose provider × type has no unit price are reported and removed from
+    `resolved_lines`. Base days (for 減算) and short-stay days are collected here.
+    """
     groups: dict[GroupKey, _Group] = {}
     unpriced: set[GroupKey] = set()
     kept: list[ResolvedLine] = []
@@ -357,6 +361,7 @@ def _aggregate_rows(
                             line_index=resolved.line_index,
                             field="dates",
                             code=code.code,
+                            # day 0 (a monthly 減算) reads as the month's last day
                             dates=japanese_dates(month_days[d - 1] for d in unmatched),
                         )
                     )

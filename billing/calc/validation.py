@@ -475,11 +475,12 @@ def check_service_line(
         )
 
     monthly = entered.basis == Basis.MONTH
-    failures: dict[IssueCode, list[int]] = {}
+    # (problem, care level) → days, so each message names the level it is about
+    failures: dict[tuple[IssueCode, str | None], list[int]] = {}
     if monthly:
         evaluated_days = [month_reference_day] if month_reference_day else []
         if not evaluated_days:
-            failures[IssueCode.DATE_NOT_CERTIFIED] = [last_day.day]
+            failures[(IssueCode.DATE_NOT_CERTIFIED, None)] = [last_day.day]
         uncertified = [d for d in sorted(seen) if levels_by_day[d] is None]
         if evaluated_days and uncertified:
             issues.append(
@@ -518,9 +519,8 @@ def check_service_line(
         else:
             problem, applied = cached
         if problem is not None or applied is None:
-            failures.setdefault(problem or IssueCode.SERVICE_CODE_NOT_VALID_IN_MONTH, []).append(
-                day_number
-            )
+            key = (problem or IssueCode.SERVICE_CODE_NOT_VALID_IN_MONTH, level)
+            failures.setdefault(key, []).append(day_number)
             continue
         entry = applied_days.get(applied.code)
         if entry is None:
@@ -528,15 +528,14 @@ def check_service_line(
         else:
             entry[1].append(day_number)
 
-    for problem, day_numbers in failures.items():
-        first_level = levels_by_day[day_numbers[0]]
+    for (problem, level), day_numbers in failures.items():
         issues.append(
             make_issue(
                 problem,
                 line_index=line_index,
                 field="dates",
                 dates=japanese_dates(month_days[d - 1] for d in day_numbers),
-                level=level_name(first_level),
+                level=level_name(level),
                 code=entered.code,
                 service_type=service_type.code,
                 type_name=service_type.name,
