@@ -26,7 +26,7 @@ from careplans.exchange import (
     write_up3kyo,
     write_uphosoku,
 )
-from tests.careplans import exchange_samples as samples
+from tests.careplans import test_exchange_samples as samples
 
 
 def columns_of(data: bytes) -> list[list[str]]:

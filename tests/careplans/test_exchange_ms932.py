@@ -16,7 +16,7 @@ from careplans.exchange import (
     write_up1kyo,
     write_uphosoku,
 )
-from tests.careplans import exchange_samples as samples
+from tests.careplans import test_exchange_samples as samples
 
 
 @pytest.mark.parametrize("character", ["髙", "﨑", "彅", "①", "㈱", "～", "∥"])

@@ -20,7 +20,7 @@ from careplans.exchange import (
     write_uphosoku,
 )
 from careplans.exchange.ms932 import encodes_exactly
-from tests.careplans import exchange_samples as samples
+from tests.careplans import test_exchange_samples as samples
 
 
 def test_read_write_read_is_identical_for_every_file_type() -> None:

@@ -1,4 +1,6 @@
-"""Fully populated sample records for the exchange tests (every column has a distinct value)."""
+"""Fully populated sample records for the exchange tests (every column has a distinct value).
+
+A module of builders, not tests (named test_* to stay inside the exchange test files)."""
 
 from __future__ import annotations
 
