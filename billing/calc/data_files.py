@@ -1,4 +1,4 @@
-"""Readers for the R6 reference data shipped in `billing/calc/data/` (UTF-8 CSV, header row).
+"""Readers for the R6 reference data shipped in `caremgmt/fee_schedule_data/` (UTF-8 CSV, header row).
 
 The files are the seed of the national fee schedule: tests and the benchmark load them
 directly, the Django side can import them into its tables and build the same
@@ -25,7 +25,8 @@ from billing.calc.schedule import (
     ServiceType,
 )
 
-DATA_DIRECTORY = Path(__file__).resolve().parent / "data"
+# The seed lives with the fee-schedule models in the core app; reading a file is no import.
+DATA_DIRECTORY = Path(__file__).resolve().parents[2] / "caremgmt" / "fee_schedule_data"
 
 ELIGIBILITY_LEVELS: dict[str, frozenset[str]] = {
     "care": frozenset({"21", "22", "23", "24", "25"}),

@@ -2,7 +2,7 @@
 
 The engine never reads files or the database. Whoever calls it builds a `FeeSchedule`
 from these dataclasses: `billing.calc.data_files.load_r6_fee_schedule()` does it from the
-CSV files shipped in `billing/calc/data/`, the Django side does it from its tables.
+CSV files shipped in `caremgmt/fee_schedule_data/`, the Django side does it from its tables.
 """
 
 from __future__ import annotations

@@ -1,4 +1,23 @@
 from caremgmt.models.audit import AccessLog
+from caremgmt.models.fee_schedule import (
+    CareLevelLimit,
+    RegionalUnitPrice,
+    ServiceCode,
+    ServiceType,
+    ServiceTypeLimit,
+)
 from caremgmt.models.organization import Corporation, Membership, Office, Role, Staff
 
-__all__ = ["AccessLog", "Corporation", "Membership", "Office", "Role", "Staff"]
+__all__ = [
+    "AccessLog",
+    "CareLevelLimit",
+    "Corporation",
+    "Membership",
+    "Office",
+    "RegionalUnitPrice",
+    "Role",
+    "ServiceCode",
+    "ServiceType",
+    "ServiceTypeLimit",
+    "Staff",
+]
