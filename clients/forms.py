@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import unicodedata
 from typing import Any
 
+import jaconv
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from caremgmt.access import Actor, visible
 from caremgmt.choices import ServiceType
@@ -27,6 +30,7 @@ from clients.models import (
     ServiceProvider,
 )
 from clients.selectors import office_care_managers
+from clients.validators import insured_number_validator, insurer_number_validator
 
 PERIOD_ORDER_MESSAGE = "有効期間の終了日は開始日以降の日付にしてください。"
 MONTH_END_MESSAGE = "有効期間の終了日は月末日にしてください。"
@@ -38,6 +42,11 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _digits(value: str) -> str:
+    """Full-width digits typed with a Japanese IME become ASCII; spaces and hyphens go."""
+    return unicodedata.normalize("NFKC", value).replace("-", "").replace(" ", "").strip()
 
 
 def is_month_end(day: dt.date) -> bool:
@@ -107,23 +116,39 @@ class ClientForm(StyledForm, forms.ModelForm):
         else:
             del self.fields["care_manager"]
             del self.fields["deputy_care_manager"]
+        for name in ("insured_number", "insurer_number"):
+            # The shape validators give one clear message for any wrong length.
+            self.fields[name].validators = [
+                v for v in self.fields[name].validators if not isinstance(v, MaxLengthValidator)
+            ]
         self.fields["living_situation"].choices = [("", "（未確認）")] + list(
             self.fields["living_situation"].choices
         )[1:]
         self._style()
 
     def clean_name_kana(self) -> str:
-        import jaconv
-
         value = self.cleaned_data["name_kana"].strip()
         return jaconv.hira2kata(jaconv.h2z(value, kana=True, ascii=False, digit=False))
 
     def clean_insured_number(self) -> str:
-        return self.cleaned_data["insured_number"].strip()
+        value = _digits(self.cleaned_data["insured_number"])
+        if value:
+            insured_number_validator(value)
+        return value
+
+    def clean_insurer_number(self) -> str:
+        value = _digits(self.cleaned_data["insurer_number"])
+        if value:
+            insurer_number_validator(value)
+        return value
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("insured_number") and not cleaned.get("insurer_number"):
+        if (
+            cleaned.get("insured_number")
+            and not cleaned.get("insurer_number")
+            and "insurer_number" not in self.errors
+        ):
             self.add_error(
                 "insurer_number", "被保険者番号を入力したときは保険者番号も入力してください。"
             )
@@ -411,7 +436,7 @@ class ProviderForm(StyledForm, forms.ModelForm):
         self._style()
 
     def clean_provider_number(self) -> str:
-        number = self.cleaned_data["provider_number"].strip()
+        number = _digits(self.cleaned_data["provider_number"])
         duplicates = visible(ServiceProvider.objects.filter(provider_number=number), self.actor)
         if self.instance.pk:
             duplicates = duplicates.exclude(pk=self.instance.pk)

@@ -10,10 +10,10 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 insured_number_validator = RegexValidator(
-    r"^\d{10}$", "被保険者番号は半角数字10桁で入力してください。", code="insured_number"
+    r"^[0-9]{10}$", "被保険者番号は半角数字10桁で入力してください。", code="insured_number"
 )
 insurer_number_shape_validator = RegexValidator(
-    r"^\d{6}$", "保険者番号は半角数字6桁で入力してください。", code="insurer_number"
+    r"^[0-9]{6}$", "保険者番号は半角数字6桁で入力してください。", code="insurer_number"
 )
 
 INSURER_CHECK_DIGIT_MESSAGE = (

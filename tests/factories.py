@@ -170,3 +170,77 @@ class InformalResourceFactory(factory.django.DjangoModelFactory):
     kind = "meals"
     name = factory.Sequence(lambda n: f"配食サービス{n}")
     offers = "昼食の配達（月〜金）"
+
+
+# --- careplans ---------------------------------------------------------------------------
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careplans.Assessment"
+
+    client = factory.SubFactory(ClientFactory)
+    sequence = factory.Sequence(lambda n: n + 1)
+    assessed_on = dt.date(2026, 4, 3)
+    assessor = factory.LazyAttribute(lambda o: o.client.care_manager)
+    reason = "initial"
+    answers = factory.LazyFunction(dict)
+
+
+class CarePlanFactory(factory.django.DjangoModelFactory):
+    """A 原案 (draft) with its assessment, for a client certified 2026-04-01〜2027-03-31."""
+
+    class Meta:
+        model = "careplans.CarePlan"
+
+    client = factory.SubFactory(ClientFactory)
+    sequence = factory.Sequence(lambda n: n + 1)
+    status = "draft"
+    assessment = factory.LazyAttribute(lambda o: AssessmentFactory(client=o.client))
+    author = factory.LazyAttribute(lambda o: o.client.care_manager)
+    sheet_date = dt.date(2026, 4, 5)
+    plan_kind = "11"
+    drafted_on = dt.date(2026, 4, 5)
+    first_plan_on = dt.date(2026, 4, 5)
+    starts_on = dt.date(2026, 4, 10)
+    certification_state = "2"
+    certification = factory.LazyAttribute(lambda o: CertificationFactory(client=o.client))
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careplans.Need"
+
+    plan = factory.SubFactory(CarePlanFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = "自宅で安全に入浴したい"
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careplans.Goal"
+
+    need = factory.SubFactory(NeedFactory)
+    order = 1
+    long_term = "週2回、安心して入浴できる"
+    long_term_from = dt.date(2026, 4, 10)
+    long_term_to = dt.date(2027, 3, 31)
+    short_term = "介助を受けて浴槽をまたげる"
+    short_term_from = dt.date(2026, 4, 10)
+    short_term_to = dt.date(2026, 9, 30)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careplans.Meeting"
+
+    plan = factory.SubFactory(CarePlanFactory)
+    held_on = dt.date(2026, 4, 7)
+    place = "利用者宅"
+    starts_at = dt.time(14, 0)
+    ends_at = dt.time(14, 45)
+    count = 1
+    items_discussed = "原案の内容"
+    discussion = "入浴の方法について"
+    conclusion = "原案のとおり実施する"
+    recorded_by = factory.LazyAttribute(lambda o: o.plan.client.care_manager)
