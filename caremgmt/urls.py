@@ -9,5 +9,6 @@ urlpatterns = [
     path("office/switch/", accounts.switch_office, name="switch_office"),
     path("healthz", accounts.health, name="health"),
     path("clients/", include("clients.urls")),
+    path("print/", include("caremgmt.printing.urls")),
     path("", include("monitoring.urls")),
 ]

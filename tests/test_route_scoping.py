@@ -42,8 +42,35 @@ def _own_client(world: World) -> dict[str, Any]:
     return {"pk": ClientFactory(office=world.office, care_manager=world.care_manager).pk}
 
 
+def _own_print_job(world: World, status: str = "done") -> dict[str, Any]:
+    """A print job for the care manager's client. The caseload check is the one the clients
+    app registers (caremgmt.printing.registry); registering it again is a no-op. The file is
+    not written: the owner's download then answers 410 (row visible, file gone), not 404."""
+    from caremgmt.models import PrintJob
+    from caremgmt.printing.registry import model_client_check, register_client_check
+
+    register_client_check(model_client_check("clients.Client"))
+    client_id = _own_client(world)["pk"]
+    job = PrintJob.objects.create(
+        office=world.office,
+        client_id=client_id,
+        kind="careplan_table1",
+        subject_id=client_id,
+        content_hash=f"{client_id:064d}",
+        filename="plan.pdf",
+        html="<p>x</p>",
+        status=status,
+        file="print/route-scoping-missing.pdf" if status == "done" else "",
+        requested_by=world.care_manager,
+    )
+    return {"pk": job.pk}
+
+
 ROUTES: dict[str, Route] = {
     "clients:detail": Route(_own_client),
+    "printing:status": Route(_own_print_job),
+    "printing:download": Route(_own_print_job),
+    "printing:retry": Route(lambda world: _own_print_job(world, "failed"), method="post"),
 }
 
 

@@ -7,6 +7,7 @@ from caremgmt.models.fee_schedule import (
     ServiceTypeLimit,
 )
 from caremgmt.models.organization import Corporation, Membership, Office, Role, Staff
+from caremgmt.models.printing import PrintJob
 
 __all__ = [
     "AccessLog",
@@ -14,6 +15,7 @@ __all__ = [
     "Corporation",
     "Membership",
     "Office",
+    "PrintJob",
     "RegionalUnitPrice",
     "Role",
     "ServiceCode",
