@@ -9,6 +9,7 @@ urlpatterns = [
     path("office/switch/", accounts.switch_office, name="switch_office"),
     path("healthz", accounts.health, name="health"),
     path("clients/", include("clients.urls")),
+    path("careplans/", include("careplans.urls")),
     path("print/", include("caremgmt.printing.urls")),
     path("", include("monitoring.urls")),
 ]

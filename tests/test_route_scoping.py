@@ -74,6 +74,143 @@ ROUTES: dict[str, Route] = {
 }
 
 
+# --- careplans (the care plan engineer's routes) ----------------------------------------
+STAFF_ONLY |= {"careplans:index"}
+
+
+def _own_plan(world: World) -> Any:
+    from tests.factories import CarePlanFactory, ClientFactory
+
+    client = ClientFactory(office=world.office, care_manager=world.care_manager)
+    return CarePlanFactory(client=client)
+
+
+def _own_plan_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": _own_plan(world).pk}
+
+
+def _own_client_kwargs(world: World) -> dict[str, Any]:
+    return {"client_pk": _own_client(world)["pk"]}
+
+
+def _own_assessment(world: World) -> dict[str, Any]:
+    from tests.factories import AssessmentFactory, ClientFactory
+
+    client = ClientFactory(office=world.office, care_manager=world.care_manager)
+    return {"pk": AssessmentFactory(client=client).pk}
+
+
+def _own_need(world: World) -> Any:
+    from tests.factories import NeedFactory
+
+    return NeedFactory(plan=_own_plan(world))
+
+
+def _own_goal(world: World) -> Any:
+    from tests.factories import GoalFactory
+
+    return GoalFactory(need=_own_need(world))
+
+
+def _own_item(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from careplans.models import SupportItem
+
+    goal = _own_goal(world)
+    item = SupportItem.objects.create(
+        goal=goal,
+        order=1,
+        content="見守り",
+        insured=False,
+        service_kind_text="家族",
+        frequency="毎日",
+        period_from=dt.date(2026, 4, 10),
+    )
+    return {"goal_pk": goal.pk, "item_pk": item.pk}
+
+
+def _own_weekly(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from careplans.models import WeeklyService
+
+    plan = _own_plan(world)
+    weekly = WeeklyService.objects.create(
+        plan=plan,
+        weekday=1,
+        starts_at=dt.time(10),
+        ends_at=dt.time(11),
+        content="家族の訪問",
+        insured=False,
+    )
+    return {"pk": plan.pk, "weekly_pk": weekly.pk}
+
+
+def _own_activity(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from careplans.models import DailyActivity
+
+    plan = _own_plan(world)
+    activity = DailyActivity.objects.create(plan=plan, starts_at=dt.time(7), activity="起床")
+    return {"pk": plan.pk, "activity_pk": activity.pk}
+
+
+def _own_need_row(world: World) -> dict[str, Any]:
+    need = _own_need(world)
+    return {"pk": need.plan_id, "kind": "need", "row_pk": need.pk}
+
+
+def _own_meeting(world: World) -> dict[str, Any]:
+    from tests.factories import MeetingFactory
+
+    return {"pk": MeetingFactory(plan=_own_plan(world)).pk}
+
+
+def _own_confirmed_plan(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    plan = _own_plan(world)
+    plan.status = "confirmed"
+    plan.consented_on = plan.delivered_on = dt.date(2026, 4, 8)
+    plan.save()
+    return {"pk": plan.pk}
+
+
+ROUTES.update(
+    {
+        "careplans:client": Route(_own_client_kwargs),
+        "careplans:assessment_new": Route(_own_client_kwargs),
+        "careplans:plan_new": Route(_own_client_kwargs),
+        "careplans:assessment": Route(_own_assessment),
+        "careplans:plan": Route(_own_plan_kwargs),
+        "careplans:plan_edit": Route(_own_plan_kwargs),
+        "careplans:need_add": Route(_own_plan_kwargs),
+        "careplans:need_edit": Route(
+            lambda w: {"pk": (n := _own_need(w)).plan_id, "need_pk": n.pk}
+        ),
+        "careplans:goal_add": Route(lambda w: {"need_pk": _own_need(w).pk}),
+        "careplans:goal_edit": Route(
+            lambda w: {"need_pk": (g := _own_goal(w)).need_id, "goal_pk": g.pk}
+        ),
+        "careplans:item_add": Route(lambda w: {"goal_pk": _own_goal(w).pk}),
+        "careplans:item_edit": Route(_own_item),
+        "careplans:weekly_add": Route(_own_plan_kwargs),
+        "careplans:weekly_edit": Route(_own_weekly),
+        "careplans:activity_add": Route(_own_plan_kwargs),
+        "careplans:activity_edit": Route(_own_activity),
+        "careplans:row_delete": Route(_own_need_row, method="post", data={"plan_version": "1"}),
+        "careplans:meeting_new": Route(lambda w: {"plan_pk": _own_plan(w).pk}),
+        "careplans:meeting": Route(_own_meeting),
+        "careplans:no_meeting": Route(_own_plan_kwargs),
+        "careplans:confirm": Route(_own_plan_kwargs),
+        "careplans:revise": Route(_own_confirmed_plan),
+        "careplans:minor_change": Route(_own_confirmed_plan),
+    }
+)
+
+
 def _route_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
     names: set[str] = set()
     for entry in (resolver or get_resolver()).url_patterns:
