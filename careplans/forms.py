@@ -305,7 +305,10 @@ class MeetingForm(ServiceValidated, StyledForm, forms.ModelForm):
             "held_on": DateInput(),
             "starts_at": TimeInput(),
             "ends_at": TimeInput(),
+            "items_discussed": forms.Textarea(attrs={"rows": 2}),
             "discussion": forms.Textarea(attrs={"rows": 5}),
+            "conclusion": forms.Textarea(attrs={"rows": 3}),
+            "remaining_issues": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -337,16 +340,15 @@ class AttendeeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
         self.fields["doctor"].queryset = doctors
+        for field in self.fields.values():  # the grid has column headings, not labels
+            field.widget.attrs.setdefault("aria-label", str(field.label))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        used = any(data.get(k) for k in ("kind", "provider", "doctor", "affiliation", "name"))
-        if not used:
+        if not data.get("name"):  # rows without a name (prefilled or blank) are not saved
             return data
         if not data.get("kind"):
             self.add_error("kind", "区分を選んでください。")
-        if not data.get("name"):
-            self.add_error("name", "氏名を入力してください。")
         if not data.get("affiliation"):
             if data.get("provider"):
                 data["affiliation"] = data["provider"].name
