@@ -101,8 +101,8 @@ def _build(client: Client, kind: str, today: dt.date) -> None:
     if certification.effective_to < today + dt.timedelta(days=30):
         return  # about to expire: a renewal plan would be made instead
     providers = _providers(client.office)
-    if len(providers) < 3:
-        return
+    if len(providers) < 3 or services.service_code_on("111211", today) is None:
+        return  # no directory or no fee schedule loaded: nothing sensible to plan
     actor = actor_for(client.care_manager, client.office_id)
     base = max(certification.valid_from, today - dt.timedelta(days=40))
     if kind != "confirmed":

@@ -244,3 +244,16 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     discussion = "入浴の方法について"
     conclusion = "原案のとおり実施する"
     recorded_by = factory.LazyAttribute(lambda o: o.plan.client.care_manager)
+
+
+def ensure_fee_schedule() -> None:
+    """Re-seed the R6 fee schedule when a transactional test flushed it (the data migration
+    only runs once per test database)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from caremgmt.models import ServiceCode
+
+    if not ServiceCode.objects.exists():
+        import_module("caremgmt.migrations.0003_load_r6_fee_schedule").load(apps, None)

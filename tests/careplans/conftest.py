@@ -24,7 +24,14 @@ class PlanSetup:
 @pytest.fixture
 def plan_setup(world) -> PlanSetup:  # noqa: ANN001
     from careplans import services
-    from tests.factories import CertificationFactory, ClientFactory, ServiceProviderFactory
+    from tests.factories import (
+        CertificationFactory,
+        ClientFactory,
+        ServiceProviderFactory,
+        ensure_fee_schedule,
+    )
+
+    ensure_fee_schedule()
 
     client = ClientFactory(office=world.office, care_manager=world.care_manager, name="青木 トメ")
     certification = CertificationFactory(

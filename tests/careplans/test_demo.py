@@ -11,6 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_plans_are_idempotent() -> None:
+    from tests.factories import ensure_fee_schedule
+
+    ensure_fee_schedule()
     call_command("load_demo", verbosity=0)
     statuses = sorted(CarePlan.objects.values_list("status", flat=True))
     assert statuses.count(PlanStatus.CONFIRMED) >= 3

@@ -24,8 +24,14 @@ def _shot(page, name: str) -> None:  # noqa: ANN001
 def test_assessment_to_consent(page, live_server, log_in) -> None:  # noqa: ANN001
     from caremgmt.models import Office, Staff
     from careplans.models import CarePlan
-    from tests.factories import CertificationFactory, ClientFactory, ServiceProviderFactory
+    from tests.factories import (
+        CertificationFactory,
+        ClientFactory,
+        ServiceProviderFactory,
+        ensure_fee_schedule,
+    )
 
+    ensure_fee_schedule()
     call_command("load_demo", verbosity=0)
     office = Office.objects.get(office_number="1370100011")
     sato = Staff.objects.get(username="sato")
