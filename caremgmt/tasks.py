@@ -3,6 +3,9 @@
 from celery import shared_task
 from django.db import connection
 
+# Tasks that live in sub-packages register through this module, which Celery autodiscovers.
+from caremgmt.printing.tasks import render_print_job  # noqa: F401
+
 
 @shared_task(name="caremgmt.health_check")
 def health_check() -> dict[str, str]:

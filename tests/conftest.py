@@ -76,3 +76,20 @@ def demo_password() -> str:
 def fast_password_hashing(settings) -> None:  # noqa: ANN001
     """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fee_schedule_seeded(request) -> None:  # noqa: ANN001
+    """The R6 fee schedule comes from a data migration, which transactional tests flush away.
+    Every database test starts with it present, whatever ran before."""
+    marker = request.node.get_closest_marker("django_db")
+    wanted = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if marker is None and not wanted:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & wanted
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from tests.factories import ensure_fee_schedule
+
+    ensure_fee_schedule()

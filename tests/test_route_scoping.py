@@ -222,8 +222,19 @@ def _route_names(resolver: URLResolver | None = None, namespace: str = "") -> se
     return names
 
 
+def _covered_by_app_matrices() -> set[str]:
+    """Routes whose scoping matrix lives in an app's own test module (same three actors)."""
+    from tests.clients import test_scoping as clients_scoping
+
+    return (
+        set(clients_scoping.CLIENT_ROUTES)
+        | set(clients_scoping.DIRECTORY_ROUTES)
+        | set(clients_scoping.LIST_ROUTES)
+    )
+
+
 def test_every_route_is_covered() -> None:
-    uncovered = _route_names() - PUBLIC - STAFF_ONLY - set(ROUTES)
+    uncovered = _route_names() - PUBLIC - STAFF_ONLY - set(ROUTES) - _covered_by_app_matrices()
     assert not uncovered, f"add these routes to tests/test_route_scoping.py: {sorted(uncovered)}"
 
 

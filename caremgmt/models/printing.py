@@ -81,8 +81,3 @@ class PrintJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (PrintJobStatus.DONE, PrintJobStatus.FAILED)
-
-
-# Celery autodiscovers only `<app>.tasks`; importing here registers the render task in every
-# process that loads the models (web and worker) without touching caremgmt/tasks.py.
-from caremgmt.printing import tasks as _printing_tasks  # noqa: E402, F401

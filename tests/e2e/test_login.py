@@ -12,7 +12,15 @@ def test_demo_care_manager_logs_in_and_sees_the_dashboard(page, live_server, log
     page.wait_for_url(f"{live_server.url}/")
     assert page.get_by_role("heading", name="ホーム").is_visible()
     assert "佐藤 美咲" in page.locator(".session-box").inner_text()
-    assert "3人" in page.locator(".card").first.inner_text().replace("\n", "")
+    from caremgmt.access import actor_for, visible
+    from caremgmt.models import Staff
+    from clients.models import Client, ClientStatus
+
+    caseload = visible(
+        Client.objects.exclude(status=ClientStatus.ENDED),
+        actor_for(Staff.objects.get(username="sato")),
+    )
+    assert f"{caseload.count()}人" in page.locator(".card").first.inner_text().replace("\n", "")
     assert page.locator("body").get_attribute("hx-history") == "false"
     page.get_by_role("link", name="利用者", exact=True).click()
     assert page.get_by_role("link", name="青木 トメ").is_visible()
