@@ -207,6 +207,9 @@ ROUTES.update(
         "careplans:confirm": Route(_own_plan_kwargs),
         "careplans:revise": Route(_own_confirmed_plan),
         "careplans:minor_change": Route(_own_confirmed_plan),
+        # ケアプランデータ連携: GET shows the provider choice / upload form (POST does the work).
+        "careplans:export": Route(_own_plan_kwargs),
+        "careplans:import": Route(_own_client_kwargs),
     }
 )
 
