@@ -31,6 +31,7 @@ urlpatterns = [
     path("plans/<int:pk>/no-meeting/", views.no_meeting, name="no_meeting"),
     path("plans/<int:pk>/confirm/", views.plan_confirm, name="confirm"),
     path("plans/<int:pk>/revise/", views.plan_revise, name="revise"),
+    path("plans/<int:pk>/print/<str:table>/", views.plan_print, name="print"),
     path("plans/<int:pk>/minor-changes/new/", views.minor_change, name="minor_change"),
     path("plans/<int:pk>/exchange/", views.plan_export, name="export"),
     path("clients/<int:client_pk>/plans/import/", views.plan_import, name="import"),

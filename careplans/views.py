@@ -21,7 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from caremgmt.access import get_visible_or_404, require_writer, visible
 from caremgmt.audit import record_access
+from caremgmt.printing.views import _render_status as print_status_response
 from careplans import documents, selectors, services
+from careplans import printing as plan_printing
 from careplans.forms import (
     AssessmentForm,
     AssessmentStartForm,
@@ -1030,3 +1032,16 @@ def plan_import(request: HttpRequest, client_pk: int) -> HttpResponse:
             "back_url": reverse("careplans:client", args=[client.pk]),
         },
     )
+
+
+@require_POST
+def plan_print(request: HttpRequest, pk: int, table: str) -> HttpResponse:
+    """Request the PDF of 第{table}表 ("1".."4", or "all") of any version of a visible plan.
+    Printing counts as reading (監査 may print too); the download writes the 印刷 log."""
+    if table not in plan_printing.TABLES:
+        raise Http404("帳票がありません。")
+    plan = _plan(request, pk)
+    job = plan_printing.careplan_print(actor=request.actor, plan=plan, table=table)
+    if not request.htmx:
+        return redirect("printing:status", pk=job.pk)
+    return print_status_response(request, job)

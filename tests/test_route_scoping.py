@@ -207,6 +207,7 @@ ROUTES.update(
         "careplans:confirm": Route(_own_plan_kwargs),
         "careplans:revise": Route(_own_confirmed_plan),
         "careplans:minor_change": Route(_own_confirmed_plan),
+        "careplans:print": Route(lambda w: {**_own_plan_kwargs(w), "table": "1"}, method="post"),
         # ケアプランデータ連携: GET shows the provider choice / upload form (POST does the work).
         "careplans:export": Route(_own_plan_kwargs),
         "careplans:import": Route(_own_client_kwargs),
