@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from caremgmt.access import get_visible_or_404, require_writer, visible
 from caremgmt.audit import record_access
-from caremgmt.printing.views import _render_status as print_status_response
+from caremgmt.printing.views import print_status_response
 from careplans import documents, selectors, services
 from careplans import printing as plan_printing
 from careplans.forms import (

@@ -31,7 +31,7 @@ def _template(name: str):  # noqa: ANN202
     return engines["django"].from_string((_TEMPLATES / name).read_text(encoding="utf-8"))
 
 
-def _render_status(request: HttpRequest, job: PrintJob) -> HttpResponse:
+def print_status_response(request: HttpRequest, job: PrintJob) -> HttpResponse:
     polling = job.status in (PrintJobStatus.QUEUED, PrintJobStatus.RENDERING)
     fragment = _template("status_fragment.html").render(
         {
@@ -51,7 +51,7 @@ def _render_status(request: HttpRequest, job: PrintJob) -> HttpResponse:
 @require_GET
 def print_job_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = print_job_for(request.actor, pk)
-    return _render_status(request, job)
+    return print_status_response(request, job)
 
 
 @require_GET
@@ -85,4 +85,4 @@ def print_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
         job.refresh_from_db()  # already queued, rendering or done: just show where it is
     if not getattr(request, "htmx", False):
         return redirect("printing:status", pk=job.pk)
-    return _render_status(request, job)
+    return print_status_response(request, job)
