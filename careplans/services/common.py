@@ -1,0 +1,161 @@
+"""Messages, errors and the status machine / optimistic-lock helpers shared by the plan services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Model
+
+from caremgmt.wareki import wareki_date
+from careplans.models import (
+    CarePlan,
+    PlanStatus,
+)
+
+CONFIRMED_READ_ONLY_MESSAGE = (
+    "確定した計画は変更できません。改訂するか、軽微な変更として記録してください。"
+)
+NO_ASSESSMENT_MESSAGE = "アセスメントが登録されていないため確定できません。"
+NO_MEETING_MESSAGE = "担当者会議の記録（または開催しない理由）がないため確定できません。"
+NO_NEEDS_MESSAGE = "第2表のニーズが1つもないため確定できません。"
+PERIOD_ORDER_MESSAGE = "終了日は開始日以降の日付にしてください。"
+TIME_ORDER_MESSAGE = "終了時刻は開始時刻より後にしてください。"
+LIVING_SUPPORT_REASON_MESSAGE = (
+    "生活援助中心型の訪問介護を計画しているため、生活援助中心型の算定理由を選んでください。"
+)
+
+# Legal moves of the plan status machine.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PlanStatus.DRAFT: frozenset({PlanStatus.MET}),
+    PlanStatus.MET: frozenset({PlanStatus.CONFIRMED}),
+    PlanStatus.CONFIRMED: frozenset({PlanStatus.SUPERSEDED}),
+    PlanStatus.SUPERSEDED: frozenset(),
+}
+
+PLAN_EDITABLE_FIELDS = (
+    "sheet_date",
+    "plan_kind",
+    "drafted_on",
+    "first_plan_on",
+    "starts_on",
+    "wishes_and_analysis",
+    "committee_opinion",
+    "overall_policy",
+    "living_support_reason",
+    "living_support_other",
+    "non_weekly_services",
+    "assessment",
+)
+
+
+class InvalidTransitionError(ValidationError):
+    """A status change the machine does not allow."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    loaded: str
+    current: str
+
+
+class PlanEditConflictError(Exception):
+    """Someone saved the plan after this form was loaded; nothing was written."""
+
+    def __init__(self, plan: CarePlan, changes: list[FieldChange]) -> None:
+        super().__init__("care plan was changed by someone else")
+        self.plan = plan
+        self.changes = changes
+
+
+@dataclass
+class SaveResult:
+    """What a save wrote, plus warnings to show (never blocking)."""
+
+    instance: Any
+    warnings: list[str] = field(default_factory=list)
+
+
+def _w(day: dt.date | None) -> str:
+    return wareki_date(day) if day else ""
+
+
+def _display(instance: Model, field_name: str) -> str:
+    model_field = instance._meta.get_field(field_name)
+    value = getattr(instance, model_field.attname)
+    if value in (None, ""):
+        return "（なし）"
+    if model_field.is_relation:
+        related = getattr(instance, field_name)
+        return str(related) if related is not None else "（なし）"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, dt.date):
+        return wareki_date(value)
+    return str(value)
+
+
+# --- status machine ----------------------------------------------------------------------
+
+
+def _transition(plan: CarePlan, to: str) -> None:
+    if to not in TRANSITIONS[plan.status]:
+        raise InvalidTransitionError(
+            f"「{plan.get_status_display()}」の計画を「{PlanStatus(to).label}」にはできません。"
+        )
+    plan.status = to
+
+
+def _lock_plan(plan: CarePlan) -> CarePlan:
+    return CarePlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _require_editable(plan: CarePlan, field_name: str | None = None) -> None:
+    if plan.status not in (PlanStatus.DRAFT, PlanStatus.MET):
+        raise ValidationError(
+            {field_name: CONFIRMED_READ_ONLY_MESSAGE}
+            if field_name
+            else {"__all__": CONFIRMED_READ_ONLY_MESSAGE}
+        )
+
+
+def _changes_since(plan: CarePlan, loaded_version: int, current: CarePlan) -> list[FieldChange]:
+    """Plan fields that differ between the version the user loaded and the current row."""
+    event = plan.events.filter(version=loaded_version).order_by("-pgh_id").first()
+    if event is None:
+        return []
+    changes = []
+    for name in (*PLAN_EDITABLE_FIELDS, "status"):
+        model_field = CarePlan._meta.get_field(name)
+        before_value = getattr(event, model_field.attname)
+        if before_value == getattr(current, model_field.attname):
+            continue
+        loaded = CarePlan(**{model_field.attname: before_value})
+        changes.append(
+            FieldChange(
+                name, str(model_field.verbose_name), _display(loaded, name), _display(current, name)
+            )
+        )
+    if not changes and current.version != loaded_version:
+        changes.append(
+            FieldChange(
+                "rows",
+                "第2表・第3表の行",
+                f"更新番号 {loaded_version}",
+                f"更新番号 {current.version}（行が追加・変更・削除されました）",
+            )
+        )
+    return changes
+
+
+def _check_version(plan: CarePlan, locked: CarePlan, expected_version: int) -> None:
+    if locked.version != expected_version:
+        raise PlanEditConflictError(locked, _changes_since(plan, expected_version, locked))
+
+
+def _bump(plan: CarePlan) -> None:
+    CarePlan.objects.filter(pk=plan.pk).update(version=F("version") + 1)
