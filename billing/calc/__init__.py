@@ -14,7 +14,7 @@ from billing.calc.data_files import (
     read_service_codes,
     read_service_types,
 )
-from billing.calc.engine import DEFAULT_OPTIONS, calculate_client_month
+from billing.calc.engine import DEFAULT_OPTIONS, calculate_client_month, validate_client_month
 from billing.calc.schedule import (
     CARE_LEVEL_NAMES,
     CARE_LEVEL_ORDER,
@@ -47,7 +47,7 @@ from billing.calc.types import (
     Severity,
     ShortStayDays,
 )
-from billing.calc.validation import IssueCode, check_over_limit_allocation, validate_client_month
+from billing.calc.validation import IssueCode, check_over_limit_allocation
 
 __all__ = [
     "CARE_LEVEL_NAMES",

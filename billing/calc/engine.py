@@ -684,3 +684,12 @@ def _short_stay(
     )
     issues.extend(stay_issues)
     return summary
+
+
+def validate_client_month(
+    client_month: ClientMonth,
+    schedule: FeeSchedule,
+    options: CalculationOptions | None = None,
+) -> tuple[Issue, ...]:
+    """Every issue of a client-month: input checks plus those found while calculating."""
+    return calculate_client_month(client_month, schedule, options).issues

@@ -3,7 +3,8 @@
 Each check returns `Issue`s with a stable `code`, a Japanese message for the screen, and
 where it applies the service line index and the input field. The engine runs the same
 checks while it resolves lines, and leaves out what an error concerns (a line, or some of
-its dates); `validate_client_month` returns just the issues.
+its dates); `engine.validate_client_month` returns just the issues. This module imports
+nothing from the engine (the engine depends on it, never the reverse).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from billing.calc.schedule import (
     ServiceType,
 )
 from billing.calc.types import (
-    CalculationOptions,
     ClientMonth,
     Issue,
     OverLimitAllocation,
@@ -621,14 +621,3 @@ def check_over_limit_allocation(
             )
         )
     return issues
-
-
-def validate_client_month(
-    client_month: ClientMonth,
-    schedule: FeeSchedule,
-    options: CalculationOptions | None = None,
-) -> tuple[Issue, ...]:
-    """Every issue of a client-month: input checks plus those found while calculating."""
-    from billing.calc.engine import calculate_client_month
-
-    return calculate_client_month(client_month, schedule, options).issues
