@@ -333,9 +333,11 @@ class SupportItemForm(VersionedForm):
             "frequency",
             "period_from",
             "period_to",
+            "equipment_rental_reason",
         ]
         widgets = {
             "content": forms.Textarea(attrs={"rows": 2}),
+            "equipment_rental_reason": forms.Textarea(attrs={"rows": 2}),
             "period_from": DateInput(),
             "period_to": DateInput(),
         }
@@ -504,14 +506,25 @@ class ConfirmForm(StyledForm, forms.Form):
     )
     delivered_on = forms.DateField(label="利用者への交付日", widget=DateInput())
 
-    def __init__(self, *args: Any, providers: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, providers: list[Any], doctor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.providers = providers
         for provider in providers:
             self.fields[f"provider_{provider.pk}"] = forms.DateField(
                 label=f"{provider.name}への交付日", widget=DateInput(), required=False
             )
+        if doctor is not None:
+            self.fields["doctor_delivered_on"] = forms.DateField(
+                label=f"主治医（{doctor}）への交付日",
+                widget=DateInput(),
+                required=False,
+                help_text="医療系サービスを位置付けた計画は主治医にも交付します"
+                "（運営基準第13条第19号の2）。",
+            )
         self._style()
+
+    def doctor_delivered_on(self) -> Any:
+        return self.cleaned_data.get("doctor_delivered_on")
 
     def provider_deliveries(self) -> dict[int, Any]:
         delivered = self.cleaned_data["delivered_on"]
