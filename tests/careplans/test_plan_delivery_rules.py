@@ -176,3 +176,15 @@ def test_confirm_screen_records_the_doctor_delivery(plan_setup, draft_plan, worl
     assert PlanDoctorDelivery.objects.get().delivered_on == D(2026, 4, 10)
     page = http.get(reverse("careplans:plan", args=[draft_plan.pk])).content.decode()
     assert "主治医（さくら医院 内科 桜井）への交付日：令和8年4月10日" in page
+
+
+def test_rental_reason_is_printed_on_table2(
+    plan_setup, draft_plan, settings, tmp_path, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
+    from tests.careplans.test_plan_pdf import _flat, _print
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _ready(plan_setup, draft_plan, "17", plan_setup.rental, "自力での移動が困難なため")
+    plan = _confirm(plan_setup, draft_plan)
+    _, text = _print(plan_setup, plan, "2", django_capture_on_commit_callbacks)
+    assert _flat("［福祉用具貸与が必要な理由］自力での移動が困難なため") in text
