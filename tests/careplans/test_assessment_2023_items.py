@@ -168,3 +168,20 @@ def test_assessment_screen_saves_bpsd_and_labels_register_fields(plan_setup, wor
         "bpsd": [{"kind": "介護への抵抗", "frequency": "週数回", "situation": "入浴を嫌がる"}],
     }
     assert assessment.answers["8"]["care_level"] == "要介護1"
+
+
+def test_plan_status_is_not_first_after_a_confirmed_plan(plan_setup, draft_plan) -> None:  # noqa: ANN001
+    from tests.careplans.test_lifecycle import _confirm, _fill, _meet
+
+    _fill(plan_setup, draft_plan)
+    _meet(plan_setup, draft_plan)
+    draft_plan.refresh_from_db()
+    _confirm(plan_setup, draft_plan)
+    later = services.assessment_start(
+        actor=plan_setup.actor,
+        client=plan_setup.client,
+        assessed_on=D(2026, 9, 1),
+        reason="renewal",
+    )
+    assert later.answers["1"] == {"plan_status": "初回以外"}
+    assert later.answers["9"] == {"reason": "更新"}

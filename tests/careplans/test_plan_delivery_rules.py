@@ -188,3 +188,51 @@ def test_rental_reason_is_printed_on_table2(
     plan = _confirm(plan_setup, draft_plan)
     _, text = _print(plan_setup, plan, "2", django_capture_on_commit_callbacks)
     assert _flat("［福祉用具貸与が必要な理由］自力での移動が困難なため") in text
+
+
+def _weekly(setup, plan, provider, code, content, support_item=None):  # noqa: ANN001, ANN202
+    plan.refresh_from_db()
+    services.weekly_service_save(
+        actor=setup.actor,
+        plan=plan,
+        expected_version=plan.version,
+        weekly=None,
+        fields={
+            "weekday": 4,
+            "starts_at": dt.time(13),
+            "ends_at": dt.time(14),
+            "content": content,
+            "insured": True,
+            "provider": provider,
+            "service_code": code,
+            "support_item": support_item,
+        },
+    )
+    plan.refresh_from_db()
+
+
+def test_weekly_medical_code_alone_needs_the_doctor(plan_setup, draft_plan, world) -> None:  # noqa: ANN001
+    _fill(plan_setup, draft_plan)
+    _weekly(plan_setup, draft_plan, _nursing(world), "131111", "訪問看護")
+    _meet(plan_setup, draft_plan)
+    draft_plan.refresh_from_db()
+    assert services.plan_places_medical_services(draft_plan)
+    with pytest.raises(ValidationError) as error:
+        _confirm(plan_setup, draft_plan)
+    assert error.value.message_dict == {"__all__": [services.NO_PRIMARY_DOCTOR_MESSAGE]}
+    _assert_unchanged(draft_plan)
+
+
+def test_unlinked_weekly_rental_row_needs_a_reason_on_table2(plan_setup, draft_plan) -> None:  # noqa: ANN001
+    _fill(plan_setup, draft_plan)
+    _weekly(plan_setup, draft_plan, plan_setup.rental, "171001", "車いす")
+    _meet(plan_setup, draft_plan)
+    draft_plan.refresh_from_db()
+    gap = (
+        "第3表「車いす」（福祉用具貸与）の理由がありません。第2表の福祉用具貸与の援助内容に"
+        "結び付け、「福祉用具貸与が必要な理由」を書いてください。"
+    )
+    with pytest.raises(ValidationError) as error:
+        _confirm(plan_setup, draft_plan)
+    assert error.value.message_dict == {"__all__": [gap]}
+    _assert_unchanged(draft_plan)
