@@ -94,6 +94,15 @@ def equipment_rental_reason_gaps(plan: CarePlan) -> list[str]:
                 f"第3表「{weekly.content}」（福祉用具貸与）の理由がありません。第2表の福祉用具貸与の"
                 "援助内容に結び付け、「福祉用具貸与が必要な理由」を書いてください。"
             )
+        elif (
+            linked is not None
+            and not is_equipment_rental(linked.service_type)  # rental items are listed above
+            and not linked.equipment_rental_reason.strip()
+        ):
+            gaps.append(
+                f"第3表「{weekly.content}」（福祉用具貸与）が結び付いている第2表"
+                f"「{linked.content[:30]}」に「福祉用具貸与が必要な理由」を書いてください。"
+            )
     return list(dict.fromkeys(gaps))
 
 

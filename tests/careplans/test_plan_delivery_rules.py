@@ -236,3 +236,21 @@ def test_unlinked_weekly_rental_row_needs_a_reason_on_table2(plan_setup, draft_p
         _confirm(plan_setup, draft_plan)
     assert error.value.message_dict == {"__all__": [gap]}
     _assert_unchanged(draft_plan)
+
+
+def test_weekly_rental_row_linked_to_an_item_without_reason(plan_setup, draft_plan) -> None:  # noqa: ANN001
+    _fill(plan_setup, draft_plan)
+    bath = SupportItem.objects.get(goal__need__plan=draft_plan)
+    _add_line(plan_setup, draft_plan, "17", plan_setup.rental, "立ち上がりが不安定なため")
+    _weekly(plan_setup, draft_plan, plan_setup.rental, "171001", "車いす", support_item=bath)
+    _meet(plan_setup, draft_plan)
+    draft_plan.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        _confirm(plan_setup, draft_plan)
+    assert error.value.message_dict == {
+        "__all__": [
+            "第3表「車いす」（福祉用具貸与）が結び付いている第2表「入浴介助」に"
+            "「福祉用具貸与が必要な理由」を書いてください。"
+        ]
+    }
+    _assert_unchanged(draft_plan)
