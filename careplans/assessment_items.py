@@ -1,7 +1,11 @@
 """課題分析標準項目 (the 23 standard assessment items) as data.
 
 An assessment stores its answers as `{"<item number>": {"<field key>": value, "note": text}}`
-and names the item set it was written against (`item_set`). The 2023-10 set (介護保険最新情報
+and names the item set it was written against (`item_set`). An item may also hold lists of
+entries (`ListSpec`), e.g. item 13's 行動・心理症状 (BPSD): `"bpsd": [{"kind", "frequency",
+"situation"}, …]`. Fields with `source="register"` are prefilled from the client register
+and the 認定 when an assessment starts (`careplans.services.assessment.register_answers`);
+`editable=False` fields are copies the staff correct at the source, not here. The 2023-10 set (介護保険最新情報
 Vol.1178, 2023-10-16) is current; the 1999 set keeps the old names and numbering so older
 assessments still read as they were written (REFERENCE §2).
 """
@@ -17,15 +21,24 @@ NOTE_KEY = "note"
 ADL_LEVELS = ("自立", "見守り", "一部介助", "全介助")
 PHYSICAL_INDEPENDENCE_RANKS = ("自立", "J1", "J2", "A1", "A2", "B1", "B2", "C1", "C2")
 DEMENTIA_INDEPENDENCE_RANKS = ("自立", "Ⅰ", "Ⅱa", "Ⅱb", "Ⅲa", "Ⅲb", "Ⅳ", "M")
+PLAN_STATUS_CHOICES = ("初回", "初回以外")
 
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One structured sub-field. `choices` empty → free text (one line)."""
+    """One structured sub-field. `choices` empty → free text (one line).
+
+    `optional` fields do not count toward the item being complete; `source` names where a
+    prefilled value comes from ("register": 利用者台帳・認定, "header": the assessment's own
+    理由); `editable=False` keeps the stored value whatever is posted.
+    """
 
     key: str
     label: str
     choices: tuple[str, ...] = ()
+    optional: bool = False
+    source: str = ""
+    editable: bool = True
 
     @property
     def is_choice(self) -> bool:
@@ -33,17 +46,67 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class ListSpec:
+    """A list of entries inside one item (each entry = the `columns`); the first column is
+    the entry's kind and must be chosen when anything else in the row is written."""
+
+    key: str
+    label: str
+    columns: tuple[FieldSpec, ...]
+    max_rows: int = 20
+    other_choice: str = "その他"
+
+
+@dataclass(frozen=True)
 class ItemSpec:
+    """One standard item. `old_name` is the pre-2023 item it continues ("" = new in 2023)."""
+
     number: int
     name: str
     old_name: str
     group: str  # "basic" (基本情報に関する項目) or "analysis" (課題分析に関する項目)
     hint: str = ""
     fields: tuple[FieldSpec, ...] = field(default=())
+    lists: tuple[ListSpec, ...] = field(default=())
 
     @property
     def group_label(self) -> str:
         return "基本情報に関する項目" if self.group == "basic" else "課題分析に関する項目"
+
+
+# Item 13 (認知機能や判断能力): 中核症状 as levels, and 行動・心理症状 (BPSD, the old item 20
+# 問題行動 folded in by the 2023 revision) as a list of entries.
+CORE_SYMPTOM_LEVELS = ("なし", "軽度", "中等度", "重度")
+CORE_SYMPTOMS = (
+    ("core_memory", "記憶障害"),
+    ("core_orientation", "見当識障害"),
+    ("core_judgement", "理解・判断力の低下"),
+    ("core_executive", "実行機能障害"),
+    ("core_language", "失語・失認・失行"),
+)
+BPSD_KINDS = (
+    "徘徊",
+    "暴言・暴行",
+    "介護への抵抗",
+    "昼夜逆転",
+    "妄想",
+    "幻覚",
+    "不穏",
+    "収集癖",
+    "不潔行為",
+    "異食",
+    "その他",
+)
+BPSD_FREQUENCIES = ("毎日", "週数回", "月数回", "まれ")
+BPSD_LIST = ListSpec(
+    "bpsd",
+    "行動・心理症状（BPSD）",
+    (
+        FieldSpec("kind", "種類", BPSD_KINDS),
+        FieldSpec("frequency", "頻度", BPSD_FREQUENCIES),
+        FieldSpec("situation", "状況（いつ・どんな場面で・対応）"),
+    ),
+)
 
 
 def _levels(prefix: str, activities: tuple[str, ...]) -> tuple[FieldSpec, ...]:
@@ -85,8 +148,12 @@ ITEMS_2023_10: tuple[ItemSpec, ...] = (
         "basic",
         "受付日時・受付者・受付方法、利用者の基本情報、居宅サービス計画作成の状況",
         (
-            FieldSpec("received_on", "受付日"),
-            FieldSpec("plan_status", "居宅サービス計画作成の状況", ("初回", "初回以外")),
+            FieldSpec("received_on", "受付日", source="register"),
+            FieldSpec("received_by", "受付者", optional=True, source="register"),
+            FieldSpec("received_route", "受付方法・相談経路", optional=True, source="register"),
+            FieldSpec(
+                "plan_status", "居宅サービス計画作成の状況", PLAN_STATUS_CHOICES, source="register"
+            ),
         ),
     ),
     ItemSpec(
@@ -146,14 +213,27 @@ ITEMS_2023_10: tuple[ItemSpec, ...] = (
         "主訴",
         "basic",
         "本人・家族の主訴や意向",
-        (FieldSpec("client_wish", "本人の意向"), FieldSpec("family_wish", "家族の意向")),
+        (
+            FieldSpec("chief_complaint", "主訴（相談受付時）", optional=True, source="register"),
+            FieldSpec("client_wish", "本人の意向"),
+            FieldSpec("family_wish", "家族の意向"),
+        ),
     ),
     ItemSpec(
         8,
         "認定情報",
         "認定情報",
         "basic",
-        "要介護状態区分、審査会の意見、支給限度額など",
+        "要介護状態区分、審査会の意見、支給限度額など（被保険者証の写し。違うときは台帳の認定を直してください）",
+        tuple(
+            FieldSpec(key, label, optional=True, source="register", editable=False)
+            for key, label in (
+                ("care_level", "要介護状態区分"),
+                ("certified_on", "認定日"),
+                ("valid_period", "認定の有効期間"),
+                ("committee_opinion", "介護認定審査会の意見"),
+            )
+        ),
     ),
     ItemSpec(
         9,
@@ -161,6 +241,11 @@ ITEMS_2023_10: tuple[ItemSpec, ...] = (
         "課題分析（アセスメント）理由",
         "basic",
         "初回・更新・区分変更・退院・状態変化など（理由の詳細）",
+        (
+            FieldSpec(
+                "reason", "理由（実施の記録から）", optional=True, source="header", editable=False
+            ),
+        ),
     ),
     ItemSpec(
         10,
@@ -178,9 +263,10 @@ ITEMS_2023_10: tuple[ItemSpec, ...] = (
     ItemSpec(
         13,
         "認知機能や判断能力",
-        "認知",
+        "認知（旧13）・問題行動（旧20）",
         "analysis",
-        "日常の意思決定を行うための認知能力の程度、判断能力の状況など",
+        "日常の意思決定を行うための認知能力の程度、判断能力の状況、認知機能の障害（中核症状）、"
+        "行動・心理症状（BPSD、旧「問題行動」）の状況など",
         (
             FieldSpec("short_term_memory", "短期記憶", ("問題なし", "問題あり")),
             FieldSpec(
@@ -188,7 +274,13 @@ ITEMS_2023_10: tuple[ItemSpec, ...] = (
                 "日常の意思決定",
                 ("できる", "特別な場合以外はできる", "日常的に困難", "できない"),
             ),
+            *(
+                FieldSpec(key, f"中核症状：{label}", CORE_SYMPTOM_LEVELS, optional=True)
+                for key, label in CORE_SYMPTOMS
+            ),
+            FieldSpec("core_symptom_note", "中核症状の具体的な状況", optional=True),
         ),
+        (BPSD_LIST,),
     ),
     ItemSpec(
         14,
@@ -209,7 +301,7 @@ ITEMS_2023_10: tuple[ItemSpec, ...] = (
     ItemSpec(
         15,
         "生活リズム",
-        "社会との関わり（旧15）",
+        "",
         "analysis",
         "1日及び1週間の生活リズム・過ごし方、日常的な活動の程度（第3表と関連）",
     ),
@@ -258,7 +350,7 @@ ITEMS_2023_10: tuple[ItemSpec, ...] = (
     ItemSpec(
         20,
         "社会との関わり",
-        "問題行動（旧20）",
+        "社会との関わり（旧15）",
         "analysis",
         "家族等との関わり、地域との関わり、仕事との関わりなど",
     ),
@@ -339,16 +431,21 @@ def _filled(value: Any) -> bool:
 
 
 def item_status(spec: ItemSpec, answer: dict[str, Any] | None) -> str:
-    """ "complete", "partial" or "empty". Complete = every structured field answered, and a
-    note when the item has no structured fields (the note is the whole answer then)."""
+    """ "complete", "partial" or "empty". Complete = every required structured field
+    answered; an item with no required fields is complete once anything is written (its
+    note, an optional field or a list entry)."""
     answer = answer or {}
-    values = [answer.get(f.key) for f in spec.fields]
-    note = answer.get(NOTE_KEY)
-    answered = [value for value in values if _filled(value)]
-    complete = len(answered) == len(spec.fields) if spec.fields else _filled(note)
+    required = [f for f in spec.fields if not f.optional]
+    answered_required = [f for f in required if _filled(answer.get(f.key))]
+    anything = (
+        any(_filled(answer.get(f.key)) for f in spec.fields)
+        or _filled(answer.get(NOTE_KEY))
+        or any(answer.get(list_spec.key) for list_spec in spec.lists)
+    )
+    complete = len(answered_required) == len(required) if required else anything
     if complete:
         return "complete"
-    return "partial" if answered or _filled(note) else "empty"
+    return "partial" if anything else "empty"
 
 
 STATUS_LABELS = {"complete": "記入済", "partial": "記入途中", "empty": "未記入"}
@@ -385,20 +482,64 @@ def completeness(tag: str, answers: dict[str, Any]) -> Completeness:
     )
 
 
-def clean_answers(tag: str, answers: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Keep only known keys; drop choice values that are not among the choices."""
-    cleaned: dict[str, dict[str, str]] = {}
+def _clean_value(field_spec: FieldSpec, raw: Any) -> str:
+    value = str(raw or "").strip()
+    if field_spec.is_choice and value not in field_spec.choices:
+        return ""
+    return value
+
+
+def clean_entries(list_spec: ListSpec, rows: Any) -> list[dict[str, str]]:
+    """Keep rows whose kind is a known choice (empty rows dropped), known keys only."""
+    cleaned: list[dict[str, str]] = []
+    for row in rows if isinstance(rows, list) else []:
+        if not isinstance(row, dict):
+            continue
+        entry = {}
+        for column in list_spec.columns:
+            value = _clean_value(column, row.get(column.key))
+            if value:
+                entry[column.key] = value
+        if entry.get(list_spec.columns[0].key):
+            cleaned.append(entry)
+    return cleaned[: list_spec.max_rows]
+
+
+def entry_errors(list_spec: ListSpec, row: dict[str, Any]) -> dict[str, str]:
+    """Field messages for one list row (column key → message); {} when the row is fine."""
+    kind_column, *rest = list_spec.columns
+    kind = str(row.get(kind_column.key) or "").strip()
+    written = [c for c in rest if str(row.get(c.key) or "").strip()]
+    if not kind:
+        if written:
+            return {kind_column.key: f"{list_spec.label}の{kind_column.label}を選んでください。"}
+        return {}
+    text_columns = [c for c in rest if not c.is_choice]
+    if kind == list_spec.other_choice and text_columns and text_columns[0] not in written:
+        column = text_columns[0]
+        return {
+            column.key: f"「{kind}」を選んだときは{column.label}に具体的な内容を書いてください。"
+        }
+    return {}
+
+
+def clean_answers(tag: str, answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Keep only known keys; drop choice values that are not among the choices and list
+    rows without a known kind."""
+    cleaned: dict[str, dict[str, Any]] = {}
     for spec in item_set(tag):
         raw = answers.get(str(spec.number)) or {}
-        entry: dict[str, str] = {}
+        entry: dict[str, Any] = {}
         for field_spec in spec.fields:
-            value = str(raw.get(field_spec.key) or "").strip()
-            if field_spec.is_choice and value not in field_spec.choices:
-                value = ""
+            value = _clean_value(field_spec, raw.get(field_spec.key))
             if value:
                 entry[field_spec.key] = value
         note = str(raw.get(NOTE_KEY) or "").strip()
         if note:
             entry[NOTE_KEY] = note
+        for list_spec in spec.lists:
+            rows = clean_entries(list_spec, raw.get(list_spec.key))
+            if rows:
+                entry[list_spec.key] = rows
         cleaned[str(spec.number)] = entry
     return cleaned

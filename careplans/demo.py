@@ -83,6 +83,12 @@ ANSWERS = {
     },
 }
 
+# 運営基準 第13条第22号: a 福祉用具貸与 line states why the equipment is needed.
+RENTAL_REASONS = {
+    "17": "膝の痛みで布団からの起き上がりに時間がかかり、転倒の危険があるため。"
+    "特殊寝台の背上げと手すりで、自力で安全に起き上がれるようにする。",
+}
+
 
 def _providers(office: Any) -> dict[str, ServiceProvider]:
     found: dict[str, ServiceProvider] = {}
@@ -207,6 +213,7 @@ def _build(client: Client, kind: str, today: dt.date) -> None:
                     "frequency": frequency,
                     "period_from": starts,
                     "period_to": short_to,
+                    "equipment_rental_reason": RENTAL_REASONS.get(service_type, ""),
                 },
             )
     weekly = (

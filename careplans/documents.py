@@ -97,6 +97,7 @@ def table2(plan: CarePlan) -> dict[str, Any]:
                     "provider_number": item.provider.provider_number if item.provider else "",
                     "provider_name": item.provider_label,
                     "frequency": item.frequency,
+                    "equipment_rental_reason": item.equipment_rental_reason,
                     "period_from": item.period_from,
                     "period_to": item.period_to,
                     "period": _period(item.period_from, item.period_to),

@@ -337,6 +337,11 @@ class SupportItem(models.Model):
     frequency = models.CharField("頻度", max_length=100, help_text="例：週2回")
     period_from = models.DateField("期間（開始）")
     period_to = models.DateField("期間（終了）", null=True, blank=True)
+    equipment_rental_reason = models.TextField(
+        "福祉用具貸与が必要な理由",
+        blank=True,
+        help_text="福祉用具貸与（介護予防を含む）のときに書きます（運営基準第13条第22号）。",
+    )
 
     class Meta:
         verbose_name = "援助内容"
@@ -482,6 +487,32 @@ class PlanDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"交付 {self.delivered_on}"
+
+
+@pghistory.track()
+class PlanDoctorDelivery(models.Model):
+    """交付 of a confirmed plan to the client's 主治医 — required when the plan places
+    医療系サービス (運営基準 第13条第19号の2; `careplans.service_kinds`)."""
+
+    scope_office_path = "plan__client__office"
+    scope_caseload_paths = PLAN_CASELOAD_PATHS
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="doctor_deliveries")
+    doctor = models.ForeignKey(
+        "clients.Doctor", on_delete=models.PROTECT, related_name="+", verbose_name="主治医"
+    )
+    delivered_on = models.DateField("交付日")
+
+    class Meta:
+        verbose_name = "計画の交付（主治医）"
+        verbose_name_plural = "計画の交付（主治医）"
+        ordering = ["plan", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "doctor"], name="plan_doctor_delivery_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"主治医への交付 {self.delivered_on}"
 
 
 @pghistory.track()

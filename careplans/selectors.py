@@ -20,6 +20,10 @@ from careplans.models import (
     PlanStatus,
     SupportItem,
 )
+from careplans.services.consent import (
+    equipment_rental_reason_gaps,
+    plan_places_medical_services,
+)
 from clients.models import ClientStatus, ServiceProvider
 from clients.selectors import client_list
 
@@ -107,6 +111,7 @@ def plan_for_display(*, plan: CarePlan) -> dict[str, Any]:
         ),
         "minor_changes": list(plan.minor_changes.select_related("recorded_by")),
         "deliveries": list(plan.deliveries.select_related("provider")),
+        "doctor_deliveries": list(plan.doctor_deliveries.select_related("doctor")),
     }
 
 
@@ -141,6 +146,18 @@ class Workflow:
         ]
 
 
+def confirmation_gaps(plan: CarePlan) -> list[str]:
+    """What the 運営基準 第13条 checks of `careplan_confirm` will still refuse (shown in the
+    workflow's "missing" list before the user tries)."""
+    gaps = []
+    if plan_places_medical_services(plan):
+        if plan.client.primary_doctor_id is None:
+            gaps.append("主治医の登録（医療系サービスを位置付けたため主治医にも交付します）")
+        else:
+            gaps.append("主治医への交付（医療系サービスあり）")
+    return gaps + equipment_rental_reason_gaps(plan)
+
+
 def client_workflow(
     *, client: Any, assessments: list[Assessment], plans: list[CarePlan], today: dt.date
 ) -> Workflow:
@@ -173,7 +190,7 @@ def client_workflow(
         if open_plan.status == PlanStatus.MET:
             return Workflow(
                 "同意・交付",
-                ["説明・同意・交付の記録"],
+                ["説明・同意・交付の記録", *confirmation_gaps(open_plan)],
                 "説明・同意・交付を記録する",
                 reverse("careplans:confirm", args=[open_plan.pk]),
             )

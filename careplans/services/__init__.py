@@ -15,6 +15,9 @@ Rules owned here (REFERENCE §1, §9):
    while an application is pending (申請中) — then it is a warning only.
 7. 第3表 insured items name a provider that offers the service type and a サービスコード
    valid on the plan's start date.
+8. 運営基準 第13条: a plan with 医療系サービス is also delivered to the 主治医 (第19号の2);
+   every 福祉用具貸与 line has 「福祉用具貸与が必要な理由」 (第22号) — both checked at
+   confirmation (`careplan_confirm`); the groups of service types are `service_kinds`.
 
 One module per sub-area; this package re-exports the public names.
 """
@@ -22,13 +25,16 @@ One module per sub-area; this package re-exports the public names.
 from careplans.services.assessment import (
     assessment_start,
     assessment_update,
+    register_answers,
 )
 from careplans.services.common import (
     CONFIRMED_READ_ONLY_MESSAGE,
+    EQUIPMENT_RENTAL_REASON_WARNING,
     LIVING_SUPPORT_REASON_MESSAGE,
     NO_ASSESSMENT_MESSAGE,
     NO_MEETING_MESSAGE,
     NO_NEEDS_MESSAGE,
+    NO_PRIMARY_DOCTOR_MESSAGE,
     PERIOD_ORDER_MESSAGE,
     PLAN_EDITABLE_FIELDS,
     TIME_ORDER_MESSAGE,
@@ -39,7 +45,10 @@ from careplans.services.common import (
 )
 from careplans.services.consent import (
     careplan_confirm,
+    equipment_rental_reason_gaps,
     minor_change_record,
+    plan_doctor,
+    plan_places_medical_services,
     plan_providers,
 )
 from careplans.services.meeting import (
@@ -74,9 +83,12 @@ __all__ = [
     "PERIOD_ORDER_MESSAGE",
     "TIME_ORDER_MESSAGE",
     "LIVING_SUPPORT_REASON_MESSAGE",
+    "EQUIPMENT_RENTAL_REASON_WARNING",
+    "NO_PRIMARY_DOCTOR_MESSAGE",
     "PLAN_EDITABLE_FIELDS",
     "assessment_start",
     "assessment_update",
+    "register_answers",
     "_certification_fields",
     "careplan_create",
     "careplan_update",
@@ -91,6 +103,9 @@ __all__ = [
     "meeting_record",
     "careplan_record_no_meeting",
     "plan_providers",
+    "plan_doctor",
+    "plan_places_medical_services",
+    "equipment_rental_reason_gaps",
     "careplan_confirm",
     "minor_change_record",
 ]

@@ -26,6 +26,13 @@ TIME_ORDER_MESSAGE = "終了時刻は開始時刻より後にしてください�
 LIVING_SUPPORT_REASON_MESSAGE = (
     "生活援助中心型の訪問介護を計画しているため、生活援助中心型の算定理由を選んでください。"
 )
+EQUIPMENT_RENTAL_REASON_WARNING = (
+    "福祉用具貸与の援助内容には「福祉用具貸与が必要な理由」を書いてください（確定の前に必要です）。"
+)
+NO_PRIMARY_DOCTOR_MESSAGE = (
+    "医療系サービス（訪問看護・訪問リハ・通所リハ・居宅療養管理指導など）を位置付けた計画は"
+    "主治医にも交付します。利用者台帳に主治医を登録してください。"
+)
 
 # Legal moves of the plan status machine.
 TRANSITIONS: dict[str, frozenset[str]] = {

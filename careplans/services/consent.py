@@ -14,8 +14,15 @@ from careplans.models import (
     CarePlan,
     MinorChange,
     PlanDelivery,
+    PlanDoctorDelivery,
     PlanStatus,
     SupportItem,
+)
+from careplans.service_kinds import (
+    EQUIPMENT_RENTAL_SERVICE_TYPES,
+    MEDICAL_SERVICE_TYPES,
+    is_equipment_rental,
+    is_medical,
 )
 from careplans.services.common import (
     CONFIRMED_READ_ONLY_MESSAGE,
@@ -23,12 +30,13 @@ from careplans.services.common import (
     NO_ASSESSMENT_MESSAGE,
     NO_MEETING_MESSAGE,
     NO_NEEDS_MESSAGE,
+    NO_PRIMARY_DOCTOR_MESSAGE,
     InvalidTransitionError,
     _lock_plan,
     _transition,
     _w,
 )
-from clients.models import ServiceProvider
+from clients.models import Doctor, ServiceProvider
 
 # --- 説明・同意・交付 → 確定 ----------------------------------------------------------------
 
@@ -45,6 +53,59 @@ def plan_providers(plan: CarePlan) -> list[ServiceProvider]:
     return list(ServiceProvider.objects.filter(pk__in=ids).order_by("name_kana", "name"))
 
 
+def plan_places_medical_services(plan: CarePlan) -> bool:
+    """True when 第2表 or 第3表 names a 医療系サービス (`MEDICAL_SERVICE_TYPES`)."""
+    if SupportItem.objects.filter(
+        goal__need__plan=plan, service_type__in=MEDICAL_SERVICE_TYPES
+    ).exists():
+        return True
+    codes = plan.weekly_services.exclude(service_code="").values_list("service_code", flat=True)
+    return any(is_medical(code) for code in codes)
+
+
+def plan_doctor(plan: CarePlan) -> Doctor | None:
+    """The 主治医 the plan goes to, when it places 医療系サービス (else None)."""
+    if not plan_places_medical_services(plan):
+        return None
+    return plan.client.primary_doctor
+
+
+def equipment_rental_reason_gaps(plan: CarePlan) -> list[str]:
+    """Japanese messages for 福祉用具貸与 lines without 「福祉用具貸与が必要な理由」
+    (運営基準 第13条第22号): each such 第2表 援助内容, and each 第3表 rental row whose
+    linked 援助内容 has no reason (an unlinked row needs some 第2表 rental line with one)."""
+    items = list(
+        SupportItem.objects.filter(
+            goal__need__plan=plan, service_type__in=EQUIPMENT_RENTAL_SERVICE_TYPES
+        ).order_by("goal__need__order", "goal__order", "order", "pk")
+    )
+    gaps = [
+        f"第2表「{item.content[:30]}」（福祉用具貸与）に「福祉用具貸与が必要な理由」を書いてください。"
+        for item in items
+        if not item.equipment_rental_reason.strip()
+    ]
+    has_reason = any(item.equipment_rental_reason.strip() for item in items)
+    for weekly in plan.weekly_services.select_related("support_item"):
+        if not is_equipment_rental(weekly.service_code):
+            continue
+        linked = weekly.support_item
+        if linked is None and not has_reason:
+            gaps.append(
+                f"第3表「{weekly.content}」（福祉用具貸与）の理由がありません。第2表の福祉用具貸与の"
+                "援助内容に結び付け、「福祉用具貸与が必要な理由」を書いてください。"
+            )
+        elif (
+            linked is not None
+            and not is_equipment_rental(linked.service_type)  # rental items are listed above
+            and not linked.equipment_rental_reason.strip()
+        ):
+            gaps.append(
+                f"第3表「{weekly.content}」（福祉用具貸与）が結び付いている第2表"
+                f"「{linked.content[:30]}」に「福祉用具貸与が必要な理由」を書いてください。"
+            )
+    return list(dict.fromkeys(gaps))
+
+
 @transaction.atomic
 def careplan_confirm(
     *,
@@ -54,8 +115,19 @@ def careplan_confirm(
     delivered_on: dt.date,
     consented_by: str = "",
     provider_deliveries: Mapping[int, dt.date] | None = None,
+    doctor_delivered_on: dt.date | None = None,
 ) -> CarePlan:
-    """説明・同意・交付: 会議済 → 確定. The previously confirmed version becomes 改訂済."""
+    """説明・同意・交付: 会議済 → 確定. The previously confirmed version becomes 改訂済.
+
+    Two rules of the 運営基準 第13条 are enforced here (refused, not only warned):
+
+    1. 第19号の2: a plan placing 医療系サービス is delivered to the client's 主治医 "when the
+       plan is made" — so at confirmation, like the providers' delivery; no later delivery
+       is allowed for. The register must name the 主治医 and `doctor_delivered_on` is
+       required (≥ 説明・同意日); a `PlanDoctorDelivery` row is written.
+    2. 第22号: every 福祉用具貸与 line carries 「福祉用具貸与が必要な理由」
+       (`equipment_rental_reason_gaps`).
+    """
     require_writer(actor)
     locked = _lock_plan(plan)
     if locked.status in (PlanStatus.CONFIRMED, PlanStatus.SUPERSEDED):
@@ -68,6 +140,9 @@ def careplan_confirm(
         errors.setdefault("__all__", []).append(NO_MEETING_MESSAGE)
     if not locked.needs.exists():
         errors.setdefault("__all__", []).append(NO_NEEDS_MESSAGE)
+    errors.setdefault("__all__", []).extend(equipment_rental_reason_gaps(locked))
+    if not errors["__all__"]:
+        del errors["__all__"]
     if errors:
         raise ValidationError(errors)
     if locked.status != PlanStatus.MET:
@@ -108,6 +183,24 @@ def careplan_confirm(
                     f"（{_w(consented_on)}）以降の日付にしてください。"
                 }
             )
+    doctor = plan_doctor(locked)
+    if plan_places_medical_services(locked):
+        if doctor is None:
+            raise ValidationError({"__all__": NO_PRIMARY_DOCTOR_MESSAGE})
+        if doctor_delivered_on is None:
+            raise ValidationError(
+                {
+                    "doctor_delivered_on": f"主治医（{doctor}）への交付日を入力してください。"
+                    "医療系サービスを位置付けた計画は主治医にも交付します。"
+                }
+            )
+        if doctor_delivered_on < consented_on:
+            raise ValidationError(
+                {
+                    "doctor_delivered_on": "主治医への交付日は説明・同意日"
+                    f"（{_w(consented_on)}）以降の日付にしてください。"
+                }
+            )
     previous = (
         CarePlan.objects.select_for_update()
         .filter(client=locked.client, status=PlanStatus.CONFIRMED)
@@ -129,6 +222,10 @@ def careplan_confirm(
         PlanDelivery(plan=locked, provider_id=provider_id, delivered_on=day)
         for provider_id, day in deliveries.items()
     )
+    if doctor is not None and doctor_delivered_on is not None:
+        PlanDoctorDelivery.objects.create(
+            plan=locked, doctor=doctor, delivered_on=doctor_delivered_on
+        )
     return locked
 
 

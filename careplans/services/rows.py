@@ -22,7 +22,9 @@ from careplans.models import (
     SupportItem,
     WeeklyService,
 )
+from careplans.service_kinds import is_equipment_rental
 from careplans.services.common import (
+    EQUIPMENT_RENTAL_REASON_WARNING,
     PERIOD_ORDER_MESSAGE,
     TIME_ORDER_MESSAGE,
     SaveResult,
@@ -213,15 +215,27 @@ def support_item_save(
         "frequency",
         "period_from",
         "period_to",
+        "equipment_rental_reason",
     ):
         value = fields.get(name)
-        if name in ("service_type", "service_kind_text", "provider_text", "content", "frequency"):
+        if name in (
+            "service_type",
+            "service_kind_text",
+            "provider_text",
+            "content",
+            "frequency",
+            "equipment_rental_reason",
+        ):
             value = value or ""
         setattr(item, name, value)
+    item.equipment_rental_reason = item.equipment_rental_reason.strip()
     item.insured = insured
     item.save()
     _bump(locked)
-    return SaveResult(item)
+    warnings = []
+    if is_equipment_rental(service_type) and not item.equipment_rental_reason:
+        warnings.append(EQUIPMENT_RENTAL_REASON_WARNING)
+    return SaveResult(item, warnings)
 
 
 # --- 第3表 rows ----------------------------------------------------------------------------

@@ -63,7 +63,8 @@ def assessment_new(request: HttpRequest, client_pk: int) -> HttpResponse:
             "client": client,
             "form": form,
             "title": "アセスメントを始める",
-            "intro": "前回のアセスメントがあれば、その内容を写して始めます。",
+            "intro": "前回のアセスメントがあれば、その内容を写して始めます。"
+            "基本情報・主訴・認定情報・理由は台帳と認定から写します。",
             "back_url": reverse("careplans:client", args=[client.pk]),
             "submit_label": "作成する",
         },

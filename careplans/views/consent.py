@@ -35,11 +35,13 @@ def plan_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     require_writer(request.actor)
     plan = visible_plan(request, pk)
     providers = services.plan_providers(plan)
+    doctor = services.plan_doctor(plan)
     today = timezone.localdate()
     form = ConfirmForm(
         request.POST or None,
         providers=providers,
-        initial={"consented_on": today, "delivered_on": today},
+        doctor=doctor,
+        initial={"consented_on": today, "delivered_on": today, "doctor_delivered_on": today},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,6 +52,7 @@ def plan_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 delivered_on=form.cleaned_data["delivered_on"],
                 consented_by=form.cleaned_data["consented_by"],
                 provider_deliveries=form.provider_deliveries(),
+                doctor_delivered_on=form.doctor_delivered_on(),
             )
         except ValidationError as error:
             add_service_errors(form, error)
