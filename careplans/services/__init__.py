@@ -33,9 +33,12 @@ from careplans.services.common import (
     PLAN_EDITABLE_FIELDS,
     TIME_ORDER_MESSAGE,
     FieldChange,
+    FieldConflict,
     InvalidTransitionError,
+    MergeNote,
     PlanEditConflictError,
     SaveResult,
+    describe_conflicts,
 )
 from careplans.services.consent import (
     careplan_confirm,
@@ -50,6 +53,7 @@ from careplans.services.plan import (
     _certification_fields,
     careplan_create,
     careplan_revise,
+    careplan_save,
     careplan_update,
 )
 from careplans.services.rows import (
@@ -65,8 +69,11 @@ from careplans.services.rows import (
 __all__ = [
     "InvalidTransitionError",
     "FieldChange",
+    "FieldConflict",
+    "MergeNote",
     "PlanEditConflictError",
     "SaveResult",
+    "describe_conflicts",
     "CONFIRMED_READ_ONLY_MESSAGE",
     "NO_ASSESSMENT_MESSAGE",
     "NO_MEETING_MESSAGE",
@@ -80,6 +87,7 @@ __all__ = [
     "_certification_fields",
     "careplan_create",
     "careplan_update",
+    "careplan_save",
     "careplan_revise",
     "need_save",
     "goal_save",
