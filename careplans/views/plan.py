@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from caremgmt import drafts
 from caremgmt.access import require_writer
 from careplans import documents, selectors, services
 from careplans.forms import (
@@ -90,6 +91,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_writer(request.actor)
     plan = visible_plan(request, pk)
     conflict: Any = None
+    draft_info: dict[str, Any] = {}
     if request.method == "POST":
         form = PlanForm(request.POST, instance=plan)
         snapshot = submitted_snapshot(request)
@@ -123,11 +125,14 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 if result.merged is not None:
                     messages.info(request, result.merged.message)
+                drafts.discard_drafts(request)
                 messages.success(request, "第1表を保存しました。")
                 return redirect("careplans:plan", pk=plan.pk)
     else:
         log_access(request, "care_plan:edit", plan.pk, plan.client_id)
+        restored, draft_info = drafts.draft_context(request)
         form = PlanForm(
+            restored,
             instance=plan,
             initial={"version": plan.version, "edit_snapshot": edit_snapshot(plan, PlanForm)},
         )
@@ -141,5 +146,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "title": "第1表 居宅サービス計画書（1）",
             "back_url": reverse("careplans:plan", args=[plan.pk]),
             "facts_plan": plan,
+            **draft_info,
         },
     )
