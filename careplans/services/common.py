@@ -155,6 +155,8 @@ def _display(instance: Model, field_name: str) -> str:
         return str(related) if related is not None else "（なし）"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     if isinstance(value, dt.date):
         return wareki_date(value)
     return str(value)

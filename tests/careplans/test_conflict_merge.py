@@ -204,3 +204,46 @@ def test_new_need_is_added_although_the_plan_was_saved_meanwhile(
     theirs.post(plan_url, dict(tab_plan, overall_policy="方針A"))
     assert mine.post(add_url, dict(tab_add, text="外出したい")).status_code == 302
     assert list(draft_plan.needs.values_list("text", flat=True)) == ["外出したい"]
+
+
+def _time_data(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.strftime("%H:%M") if isinstance(v, dt.time) else v for k, v in data.items()}
+
+
+def test_support_item_editors_on_different_fields_keep_both(plan_setup, goal, login, world) -> None:  # noqa: ANN001
+    item = goal.support_items.create(
+        order=1,
+        content="入浴介助",
+        insured=True,
+        service_type="11",
+        provider=plan_setup.home_help,
+        frequency="週2回",
+        period_from=dt.date(2026, 4, 10),
+        period_to=dt.date(2026, 6, 30),
+    )
+    url = reverse("careplans:item_edit", args=[goal.pk, item.pk])
+    mine, theirs = login(world.care_manager), login(world.manager)
+    tab_mine, tab_theirs = _loaded(mine, url), _loaded(theirs, url)
+    assert theirs.post(url, dict(tab_theirs, frequency="週3回")).status_code == 302
+    assert mine.post(url, dict(tab_mine, content="入浴の見守り")).status_code == 302
+    item.refresh_from_db()
+    assert (item.content, item.frequency, item.provider_id, item.insured) == (
+        "入浴の見守り",
+        "週3回",
+        plan_setup.home_help.pk,
+        True,
+    )
+
+
+def test_daily_activity_same_field_conflict_saves_nothing(draft_plan, login, world) -> None:  # noqa: ANN001
+    activity = draft_plan.daily_activities.create(starts_at=dt.time(7, 0), activity="起床")
+    url = reverse("careplans:activity_edit", args=[draft_plan.pk, activity.pk])
+    mine, theirs = login(world.care_manager), login(world.manager)
+    tab_mine, tab_theirs = _time_data(_loaded(mine, url)), _time_data(_loaded(theirs, url))
+    assert theirs.post(url, dict(tab_theirs, starts_at="06:30")).status_code == 302
+    response = mine.post(url, dict(tab_mine, starts_at="07:30", activity="起床・洗面"))
+    assert response.status_code == 200
+    conflicts = response.context["conflict"].conflicts
+    assert [(c.field, c.theirs, c.yours) for c in conflicts] == [("starts_at", "06:30", "07:30")]
+    activity.refresh_from_db()
+    assert (activity.starts_at, activity.activity) == (dt.time(6, 30), "起床")
