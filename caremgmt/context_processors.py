@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 # Workflow areas in the order a care manager works. An area whose URL name is not defined
@@ -30,4 +31,9 @@ def navigation_items() -> tuple[tuple[str, str | None, str], ...]:
 
 
 def actor(request):  # noqa: ANN001, ANN201
-    return {"actor": getattr(request, "actor", None), "navigation": navigation_items()}
+    return {
+        "actor": getattr(request, "actor", None),
+        "navigation": navigation_items(),
+        "session_idle_seconds": settings.SESSION_IDLE_TIMEOUT_SECONDS,
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
+    }

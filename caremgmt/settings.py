@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "caremgmt.middleware.SessionLifetimeMiddleware",
+    "caremgmt.drafts.FormDraftMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "caremgmt.middleware.HtmxLoginRedirectMiddleware",
@@ -173,6 +174,12 @@ AXES_VERBOSE = False
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30) * 60
 SESSION_ABSOLUTE_LIFETIME_SECONDS = env_int("SESSION_ABSOLUTE_LIFETIME_HOURS", 10) * 3600
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_SECONDS
+# Form input that arrives after the session expired is kept as a draft this long.
+FORM_DRAFT_MAX_AGE_DAYS = env_int("FORM_DRAFT_MAX_AGE_DAYS", 7)
+# Forms whose late saves are kept as drafts (URL names); each offers the draft back.
+FORM_DRAFT_VIEWS = ("careplans:plan_edit", "careplans:assessment")
+# Warn this many seconds before the idle timeout (static/js/session-timeout.js).
+SESSION_WARNING_SECONDS = 120
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from caremgmt.views import accounts
+from caremgmt.views import accounts, session
 
 urlpatterns = [
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("office/switch/", accounts.switch_office, name="switch_office"),
+    path("session/keepalive/", session.keepalive, name="session_keepalive"),
+    path("session/drafts/<int:pk>/discard/", session.draft_discard, name="form_draft_discard"),
     path("healthz", accounts.health, name="health"),
     path("clients/", include("clients.urls")),
     path("careplans/", include("careplans.urls")),

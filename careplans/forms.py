@@ -49,6 +49,7 @@ class VersionedForm(ServiceValidated, StyledForm, forms.ModelForm):
     """Carries the plan's `version` it was loaded at (optimistic lock)."""
 
     plan_version = forms.IntegerField(widget=forms.HiddenInput)
+    edit_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -247,6 +248,7 @@ class PlanForm(ServiceValidated, StyledForm, forms.ModelForm):
     """第1表."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    edit_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = CarePlan

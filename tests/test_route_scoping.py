@@ -66,7 +66,21 @@ def _own_print_job(world: World, status: str = "done") -> dict[str, Any]:
     return {"pk": job.pk}
 
 
+def _own_form_draft(world: World) -> dict[str, Any]:
+    """A draft belongs to one staff member: only its owner may discard it."""
+    from caremgmt.models import FormDraft
+
+    draft = FormDraft.objects.create(
+        staff=world.care_manager, path="/careplans/plans/1/edit/", data={"overall_policy": ["x"]}
+    )
+    return {"pk": draft.pk}
+
+
+# The session keep-alive (POST, 204) has no object; anonymous callers go to the login page.
+STAFF_ONLY |= {"session_keepalive"}
+
 ROUTES: dict[str, Route] = {
+    "form_draft_discard": Route(_own_form_draft, method="post"),
     "clients:detail": Route(_own_client),
     "printing:status": Route(_own_print_job),
     "printing:download": Route(_own_print_job),

@@ -1,4 +1,5 @@
 from caremgmt.models.audit import AccessLog
+from caremgmt.models.drafts import FormDraft
 from caremgmt.models.fee_schedule import (
     CareLevelLimit,
     RegionalUnitPrice,
@@ -13,6 +14,7 @@ __all__ = [
     "AccessLog",
     "CareLevelLimit",
     "Corporation",
+    "FormDraft",
     "Membership",
     "Office",
     "PrintJob",

@@ -39,9 +39,12 @@ from careplans.services.common import (
     PLAN_EDITABLE_FIELDS,
     TIME_ORDER_MESSAGE,
     FieldChange,
+    FieldConflict,
     InvalidTransitionError,
+    MergeNote,
     PlanEditConflictError,
     SaveResult,
+    describe_conflicts,
 )
 from careplans.services.consent import (
     careplan_confirm,
@@ -59,6 +62,7 @@ from careplans.services.plan import (
     _certification_fields,
     careplan_create,
     careplan_revise,
+    careplan_save,
     careplan_update,
 )
 from careplans.services.rows import (
@@ -74,8 +78,11 @@ from careplans.services.rows import (
 __all__ = [
     "InvalidTransitionError",
     "FieldChange",
+    "FieldConflict",
+    "MergeNote",
     "PlanEditConflictError",
     "SaveResult",
+    "describe_conflicts",
     "CONFIRMED_READ_ONLY_MESSAGE",
     "NO_ASSESSMENT_MESSAGE",
     "NO_MEETING_MESSAGE",
@@ -92,6 +99,7 @@ __all__ = [
     "_certification_fields",
     "careplan_create",
     "careplan_update",
+    "careplan_save",
     "careplan_revise",
     "need_save",
     "goal_save",

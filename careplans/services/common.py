@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Model
 
+from caremgmt.concurrency import MergeResult, instance_values, text_values, three_way_merge
 from caremgmt.wareki import wareki_date
 from careplans.models import (
     CarePlan,
@@ -70,13 +73,70 @@ class FieldChange:
     current: str
 
 
-class PlanEditConflictError(Exception):
-    """Someone saved the plan after this form was loaded; nothing was written."""
+@dataclass(frozen=True)
+class FieldConflict:
+    """A field both writers changed to different values: the saved one and this writer's."""
 
-    def __init__(self, plan: CarePlan, changes: list[FieldChange]) -> None:
+    field: str
+    label: str
+    theirs: str
+    yours: str
+
+
+@dataclass(frozen=True)
+class MergeNote:
+    """What an automatic merge did: fields taken from this writer, fields kept as saved."""
+
+    yours: tuple[str, ...]
+    theirs: tuple[str, ...]
+    by_self: bool
+
+    @property
+    def other_party(self) -> str:
+        return (
+            "別のタブ（または画面）であなたが保存した内容"
+            if self.by_self
+            else "他の職員が保存した内容"
+        )
+
+    @property
+    def message(self) -> str:
+        parts = [f"{self.other_party}と合わせて保存しました。"]
+        if self.yours:
+            parts.append(f"あなたの変更：{'、'.join(self.yours)}。")
+        if self.theirs:
+            parts.append(f"先に保存された変更（そのまま残しました）：{'、'.join(self.theirs)}。")
+        return "".join(parts)
+
+
+class PlanEditConflictError(Exception):
+    """Someone saved the plan after this form was loaded; nothing was written.
+
+    `conflicts` lists the fields both changed differently (the user has to choose); `current`
+    is the row as saved now and `merge` the field-by-field outcome, when the form carried the
+    values it was loaded with."""
+
+    def __init__(
+        self,
+        plan: CarePlan,
+        changes: list[FieldChange],
+        *,
+        conflicts: list[FieldConflict] | None = None,
+        current: Model | None = None,
+        merge: MergeResult | None = None,
+        by_self: bool = False,
+    ) -> None:
         super().__init__("care plan was changed by someone else")
         self.plan = plan
         self.changes = changes
+        self.conflicts = conflicts or []
+        self.current = current
+        self.merge = merge
+        self.by_self = by_self
+
+    @property
+    def other_party(self) -> str:
+        return "別のタブ（または画面）であなた" if self.by_self else "他の職員"
 
 
 @dataclass
@@ -85,6 +145,7 @@ class SaveResult:
 
     instance: Any
     warnings: list[str] = field(default_factory=list)
+    merged: MergeNote | None = None
 
 
 def _w(day: dt.date | None) -> str:
@@ -101,6 +162,8 @@ def _display(instance: Model, field_name: str) -> str:
         return str(related) if related is not None else "（なし）"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     if isinstance(value, dt.date):
         return wareki_date(value)
     return str(value)
@@ -162,6 +225,81 @@ def _changes_since(plan: CarePlan, loaded_version: int, current: CarePlan) -> li
 def _check_version(plan: CarePlan, locked: CarePlan, expected_version: int) -> None:
     if locked.version != expected_version:
         raise PlanEditConflictError(locked, _changes_since(plan, expected_version, locked))
+
+
+def _saved_by_self(plan: CarePlan, loaded_version: int, staff_id: int) -> bool:
+    """Whether every save of the plan after `loaded_version` was made by `staff_id`."""
+    savers = set(
+        plan.events.filter(version__gt=loaded_version).values_list(
+            "pgh_context__metadata__user", flat=True
+        )
+    )
+    return savers == {staff_id}
+
+
+def _label(instance: Model, name: str) -> str:
+    return str(instance._meta.get_field(name).verbose_name)
+
+
+def _merge_onto(
+    *,
+    plan: CarePlan,
+    locked: CarePlan,
+    expected_version: int,
+    staff_id: int,
+    current: Model | None,
+    fields: Mapping[str, Any],
+    original: Mapping[str, str],
+) -> tuple[dict[str, Any], MergeNote]:
+    """Three-way merge of this writer's `fields` onto the saved row `current` (None for a new
+    row: nothing to merge). Raises PlanEditConflictError when a field was changed by both."""
+    by_self = _saved_by_self(plan, expected_version, staff_id)
+    if current is None:
+        return dict(fields), MergeNote((), (), by_self)
+    names = [name for name in fields if _is_model_field(current, name)]
+    result = three_way_merge(
+        original, instance_values(current, names), text_values({n: fields[n] for n in names})
+    )
+    if result.conflicts:
+        conflicts = describe_conflicts(current, fields, result.conflicts)
+        raise PlanEditConflictError(
+            locked,
+            _changes_since(plan, expected_version, locked),
+            conflicts=conflicts,
+            current=current,
+            merge=result,
+            by_self=by_self,
+        )
+    merged = dict(fields)
+    for name in result.theirs:
+        merged[name] = getattr(current, name)
+    note = MergeNote(
+        tuple(_label(current, n) for n in result.yours),
+        tuple(_label(current, n) for n in result.theirs),
+        by_self,
+    )
+    return merged, note
+
+
+def describe_conflicts(
+    current: Model, fields: Mapping[str, Any], names: tuple[str, ...]
+) -> list[FieldConflict]:
+    """Both values of each conflicting field, as shown to the user."""
+    shadow = copy.copy(current)
+    for name in names:
+        setattr(shadow, name, fields.get(name))
+    return [
+        FieldConflict(name, _label(current, name), _display(current, name), _display(shadow, name))
+        for name in names
+    ]
+
+
+def _is_model_field(instance: Model, name: str) -> bool:
+    try:
+        instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 def _bump(plan: CarePlan) -> None:

@@ -24,8 +24,11 @@ from careplans.services.assessment import (
 )
 from careplans.services.common import (
     PLAN_EDITABLE_FIELDS,
+    MergeNote,
+    SaveResult,
     _check_version,
     _lock_plan,
+    _merge_onto,
     _require_editable,
     _w,
 )
@@ -103,16 +106,45 @@ def careplan_create(
     )
 
 
-@transaction.atomic
 def careplan_update(
     *, actor: Actor, plan: CarePlan, expected_version: int, fields: Mapping[str, Any]
 ) -> CarePlan:
-    """Save 第1表 edits of an open draft, under the optimistic version check."""
+    """Save 第1表 edits of an open draft, under the strict optimistic version check."""
+    return careplan_save(
+        actor=actor, plan=plan, expected_version=expected_version, fields=fields
+    ).instance
+
+
+@transaction.atomic
+def careplan_save(
+    *,
+    actor: Actor,
+    plan: CarePlan,
+    expected_version: int,
+    fields: Mapping[str, Any],
+    original: Mapping[str, str] | None = None,
+) -> SaveResult:
+    """Save 第1表 edits of an open draft. When the plan was saved since `expected_version`
+    and the form's loaded values (`original`) are known, only the fields this writer changed
+    are applied (the result's `merged` says what); a field both changed raises
+    PlanEditConflictError with both values. Without `original` any newer save refuses."""
     require_writer(actor)
     locked = _lock_plan(plan)
     _require_editable(locked)
-    _check_version(plan, locked, expected_version)
     values = {k: v for k, v in fields.items() if k in PLAN_EDITABLE_FIELDS}
+    merged: MergeNote | None = None
+    if original is None or locked.version == expected_version:
+        _check_version(plan, locked, expected_version)
+    else:
+        values, merged = _merge_onto(
+            plan=plan,
+            locked=locked,
+            expected_version=expected_version,
+            staff_id=actor.staff.pk,
+            current=locked,
+            fields=values,
+            original=original,
+        )
     assessment = values.get("assessment", locked.assessment)
     drafted_on = values.get("drafted_on", locked.drafted_on)
     _check_draft_after_assessment(assessment, drafted_on)
@@ -130,7 +162,7 @@ def careplan_update(
         setattr(locked, name, value)
     locked.version += 1
     locked.save()
-    return locked
+    return SaveResult(locked, merged=merged)
 
 
 def _copy_rows(source: CarePlan, target: CarePlan) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,10 +27,15 @@ from careplans.services.common import (
     EQUIPMENT_RENTAL_REASON_WARNING,
     PERIOD_ORDER_MESSAGE,
     TIME_ORDER_MESSAGE,
+    FieldChange,
+    MergeNote,
+    PlanEditConflictError,
     SaveResult,
     _bump,
+    _changes_since,
     _check_version,
     _lock_plan,
+    _merge_onto,
     _require_editable,
     _w,
 )
@@ -38,12 +43,50 @@ from clients.models import ApplicationStatus, CertificationApplication, ServiceP
 
 # --- 第2表 rows ----------------------------------------------------------------------------
 
+RowT = TypeVar("RowT", bound=Model)
+
 
 def _edit_rows(plan: CarePlan, expected_version: int) -> CarePlan:
     locked = _lock_plan(plan)
     _require_editable(locked)
     _check_version(plan, locked, expected_version)
     return locked
+
+
+def _edit_row(
+    *,
+    actor: Actor,
+    plan: CarePlan,
+    expected_version: int,
+    row: RowT | None,
+    fields: Mapping[str, Any],
+    original: Mapping[str, str] | None,
+) -> tuple[CarePlan, RowT | None, dict[str, Any], MergeNote | None]:
+    """Lock the plan for a row save. When the plan was saved since the form was loaded and
+    the form's loaded values are known, merge this writer's changes onto the row as saved now
+    (a new row merges trivially); otherwise any newer save refuses."""
+    locked = _lock_plan(plan)
+    _require_editable(locked)
+    if original is None or locked.version == expected_version:
+        _check_version(plan, locked, expected_version)
+        return locked, row, dict(fields), None
+    current = None
+    if row is not None:
+        current = type(row)._default_manager.select_for_update().filter(pk=row.pk).first()
+        if current is None:
+            changes = _changes_since(plan, expected_version, locked)
+            changes.append(FieldChange("row", "この行", "あり", "削除されました"))
+            raise PlanEditConflictError(locked, changes)
+    merged, note = _merge_onto(
+        plan=plan,
+        locked=locked,
+        expected_version=expected_version,
+        staff_id=actor.staff.pk,
+        current=current,
+        fields=fields,
+        original=original,
+    )
+    return locked, current, merged, note
 
 
 def _renewal_pending(plan: CarePlan) -> bool:
@@ -97,9 +140,18 @@ def need_save(
     need: Need | None,
     text: str,
     order: int | None = None,
+    original: Mapping[str, str] | None = None,
 ) -> SaveResult:
     require_writer(actor)
-    locked = _edit_rows(plan, expected_version)
+    locked, need, values, merged = _edit_row(
+        actor=actor,
+        plan=plan,
+        expected_version=expected_version,
+        row=need,
+        fields={"order": order, "text": text},
+        original=original,
+    )
+    text, order = values["text"], values["order"]
     if need is None:
         top = locked.needs.aggregate(top=Max("order"))["top"] or 0
         need = Need(plan=locked, order=order or top + 1)
@@ -108,7 +160,7 @@ def need_save(
     need.text = text
     need.save()
     _bump(locked)
-    return SaveResult(need)
+    return SaveResult(need, merged=merged)
 
 
 @transaction.atomic
@@ -120,11 +172,19 @@ def goal_save(
     need: Need,
     goal: Goal | None,
     fields: Mapping[str, Any],
+    original: Mapping[str, str] | None = None,
 ) -> SaveResult:
     """Save a 長期目標/短期目標 pair. End before start is refused; periods outside the
     certification are refused, or only warned about while an application is pending."""
     require_writer(actor)
-    locked = _edit_rows(plan, expected_version)
+    locked, goal, fields, merged = _edit_row(
+        actor=actor,
+        plan=plan,
+        expected_version=expected_version,
+        row=goal,
+        fields=fields,
+        original=original,
+    )
     errors = {}
     for prefix in ("long_term", "short_term"):
         start, end = fields.get(f"{prefix}_from"), fields.get(f"{prefix}_to")
@@ -163,7 +223,7 @@ def goal_save(
         setattr(goal, name, fields.get(name))
     goal.save()
     _bump(locked)
-    return SaveResult(goal, warnings)
+    return SaveResult(goal, warnings, merged=merged)
 
 
 def _check_provider_offers(
@@ -185,9 +245,17 @@ def support_item_save(
     goal: Goal,
     item: SupportItem | None,
     fields: Mapping[str, Any],
+    original: Mapping[str, str] | None = None,
 ) -> SaveResult:
     require_writer(actor)
-    locked = _edit_rows(plan, expected_version)
+    locked, item, fields, merged = _edit_row(
+        actor=actor,
+        plan=plan,
+        expected_version=expected_version,
+        row=item,
+        fields=fields,
+        original=original,
+    )
     insured = bool(fields.get("insured"))
     provider = fields.get("provider")
     service_type = fields.get("service_type") or ""
@@ -235,7 +303,7 @@ def support_item_save(
     warnings = []
     if is_equipment_rental(service_type) and not item.equipment_rental_reason:
         warnings.append(EQUIPMENT_RENTAL_REASON_WARNING)
-    return SaveResult(item, warnings)
+    return SaveResult(item, warnings, merged=merged)
 
 
 # --- 第3表 rows ----------------------------------------------------------------------------
@@ -259,11 +327,19 @@ def weekly_service_save(
     expected_version: int,
     weekly: WeeklyService | None,
     fields: Mapping[str, Any],
+    original: Mapping[str, str] | None = None,
 ) -> SaveResult:
     """Save one weekday item of 第3表. Insured items need a provider offering the code's
     service type and a サービスコード valid on the plan's start date."""
     require_writer(actor)
-    locked = _edit_rows(plan, expected_version)
+    locked, weekly, fields, merged = _edit_row(
+        actor=actor,
+        plan=plan,
+        expected_version=expected_version,
+        row=weekly,
+        fields=fields,
+        original=original,
+    )
     insured = bool(fields.get("insured"))
     provider: ServiceProvider | None = fields.get("provider")
     code = (fields.get("service_code") or "").strip().upper()
@@ -317,7 +393,7 @@ def weekly_service_save(
     weekly.support_item = fields.get("support_item")
     weekly.save()
     _bump(locked)
-    return SaveResult(weekly, warnings)
+    return SaveResult(weekly, warnings, merged=merged)
 
 
 @transaction.atomic
@@ -328,9 +404,17 @@ def daily_activity_save(
     expected_version: int,
     activity: DailyActivity | None,
     fields: Mapping[str, Any],
+    original: Mapping[str, str] | None = None,
 ) -> SaveResult:
     require_writer(actor)
-    locked = _edit_rows(plan, expected_version)
+    locked, activity, fields, merged = _edit_row(
+        actor=actor,
+        plan=plan,
+        expected_version=expected_version,
+        row=activity,
+        fields=fields,
+        original=original,
+    )
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
     if starts_at and ends_at and ends_at <= starts_at:
         raise ValidationError({"ends_at": TIME_ORDER_MESSAGE})
@@ -341,7 +425,7 @@ def daily_activity_save(
     activity.activity = fields.get("activity") or ""
     activity.save()
     _bump(locked)
-    return SaveResult(activity)
+    return SaveResult(activity, merged=merged)
 
 
 @transaction.atomic

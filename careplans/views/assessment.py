@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from caremgmt import drafts
 from caremgmt.access import get_visible_or_404, require_writer
 from careplans import selectors, services
 from careplans.forms import (
@@ -79,6 +82,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     client = assessment.client
+    draft_info: dict[str, Any] = {}
     if request.method == "POST":
         require_writer(request.actor)
         form = AssessmentForm(
@@ -102,11 +106,14 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                drafts.discard_drafts(request)
                 messages.success(request, "アセスメントを保存しました。")
                 return redirect("careplans:assessment", pk=assessment.pk)
     else:
         log_access(request, "assessment", assessment.pk, client.pk)
+        restored, draft_info = drafts.draft_context(request)
         form = AssessmentForm(
+            restored,
             instance=assessment,
             item_set_tag=assessment.item_set,
             answers=assessment.answers,
@@ -121,5 +128,6 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "completeness": selectors.assessment_completeness(assessment),
             "can_write": request.actor.can_write,
+            **draft_info,
         },
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from caremgmt import drafts
 from caremgmt.access import require_writer
 from careplans import documents, selectors, services
 from careplans.forms import (
@@ -23,8 +24,12 @@ from careplans.models import (
 )
 from careplans.views.common import (
     add_service_errors,
+    apply_resolutions,
+    conflict_form,
+    edit_snapshot,
     log_access,
     render_form_page,
+    submitted_snapshot,
     visible_client,
     visible_plan,
 )
@@ -80,41 +85,57 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "careplans/plan.html", context)
 
 
-def _conflict_context(error: services.PlanEditConflictError) -> dict[str, Any]:
-    return {"conflict": error}
-
-
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """第1表 with the optimistic version check."""
+    """第1表 with the optimistic version check and a field-by-field merge of a late save."""
     require_writer(request.actor)
     plan = visible_plan(request, pk)
-    conflict = None
+    conflict: Any = None
+    draft_info: dict[str, Any] = {}
     if request.method == "POST":
         form = PlanForm(request.POST, instance=plan)
+        snapshot = submitted_snapshot(request)
         if form.is_valid():
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            fields = {
+                k: v for k, v in form.cleaned_data.items() if k not in ("version", "edit_snapshot")
+            }
+            conflict = apply_resolutions(request, form, fields, snapshot, plan)
+        if form.is_valid() and conflict is None:
             try:
-                services.careplan_update(
+                result = services.careplan_save(
                     actor=request.actor,
                     plan=plan,
                     expected_version=form.cleaned_data["version"],
                     fields=fields,
+                    original=snapshot.values if snapshot else None,
                 )
             except services.PlanEditConflictError as error:
                 conflict = error
-                data = request.POST.copy()
-                data["version"] = str(error.plan.version)
-                form = PlanForm(data, instance=plan)
-                form.is_valid()
+                if error.merge is not None:
+                    form = conflict_form(
+                        PlanForm, error, fields, version_field="version", form_kwargs={}
+                    )
+                else:
+                    data = request.POST.copy()
+                    data["version"] = str(error.plan.version)
+                    form = PlanForm(data, instance=plan)
+                    form.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
+                if result.merged is not None:
+                    messages.info(request, result.merged.message)
+                drafts.discard_drafts(request)
                 messages.success(request, "第1表を保存しました。")
                 return redirect("careplans:plan", pk=plan.pk)
     else:
         log_access(request, "care_plan:edit", plan.pk, plan.client_id)
-        form = PlanForm(instance=plan, initial={"version": plan.version})
+        restored, draft_info = drafts.draft_context(request)
+        form = PlanForm(
+            restored,
+            instance=plan,
+            initial={"version": plan.version, "edit_snapshot": edit_snapshot(plan, PlanForm)},
+        )
     return render_form_page(
         request,
         {
@@ -125,5 +146,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "title": "第1表 居宅サービス計画書（1）",
             "back_url": reverse("careplans:plan", args=[plan.pk]),
             "facts_plan": plan,
+            **draft_info,
         },
     )

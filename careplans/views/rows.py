@@ -32,8 +32,12 @@ from careplans.models import (
 )
 from careplans.views.common import (
     add_service_errors,
+    apply_resolutions,
+    conflict_form,
+    edit_snapshot,
     log_access,
     render_form_page,
+    submitted_snapshot,
     visible_plan,
 )
 
@@ -54,25 +58,44 @@ def _row_view(
     """Shared GET/POST handling of one 第2表/第3表 row form (optimistic lock included)."""
     require_writer(request.actor)
     form_kwargs = form_kwargs or {}
-    conflict = None
+    conflict: Any = None
     if request.method == "POST":
         form = form_class(request.POST, instance=instance, **form_kwargs)
+        snapshot = submitted_snapshot(request)
         if form.is_valid():
             fields = dict(form.cleaned_data)
             expected = fields.pop("plan_version")
+            fields.pop("edit_snapshot", None)
+            conflict = apply_resolutions(request, form, fields, snapshot, instance)
+        if form.is_valid() and conflict is None:
             try:
-                result = save(expected_version=expected, fields=fields)
+                result = save(
+                    expected_version=expected,
+                    fields=fields,
+                    original=snapshot.values if snapshot else None,
+                )
             except services.PlanEditConflictError as error:
                 conflict = error
-                data = request.POST.copy()
-                data["plan_version"] = str(error.plan.version)
-                form = form_class(data, instance=instance, **form_kwargs)
-                form.is_valid()
+                if error.merge is not None:
+                    form = conflict_form(
+                        form_class,
+                        error,
+                        fields,
+                        version_field="plan_version",
+                        form_kwargs=form_kwargs,
+                    )
+                else:
+                    data = request.POST.copy()
+                    data["plan_version"] = str(error.plan.version)
+                    form = form_class(data, instance=instance, **form_kwargs)
+                    form.is_valid()
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 for warning in result.warnings:
                     messages.warning(request, warning)
+                if result.merged is not None:
+                    messages.info(request, result.merged.message)
                 messages.success(request, f"{title}を保存しました。")
                 return redirect(reverse("careplans:plan", args=[plan.pk]) + anchor)
     else:
@@ -80,7 +103,14 @@ def _row_view(
             messages.error(request, services.CONFIRMED_READ_ONLY_MESSAGE)
             return redirect("careplans:plan", pk=plan.pk)
         log_access(request, "care_plan:edit", plan.pk, plan.client_id)
-        form = form_class(instance=instance, initial={"plan_version": plan.version}, **form_kwargs)
+        form = form_class(
+            instance=instance,
+            initial={
+                "plan_version": plan.version,
+                "edit_snapshot": edit_snapshot(instance, form_class),
+            },
+            **form_kwargs,
+        )
     return render_form_page(
         request,
         {
@@ -107,7 +137,9 @@ def need_edit(request: HttpRequest, pk: int, need_pk: int | None = None) -> Http
         else None
     )
 
-    def save(*, expected_version: int, fields: dict[str, Any]) -> services.SaveResult:
+    def save(
+        *, expected_version: int, fields: dict[str, Any], original: dict[str, str] | None
+    ) -> services.SaveResult:
         return services.need_save(
             actor=request.actor,
             plan=plan,
@@ -115,6 +147,7 @@ def need_edit(request: HttpRequest, pk: int, need_pk: int | None = None) -> Http
             need=need,
             text=fields["text"],
             order=fields.get("order"),
+            original=original,
         )
 
     form_class = NeedForm
@@ -146,7 +179,9 @@ def goal_edit(request: HttpRequest, need_pk: int, goal_pk: int | None = None) ->
     plan = visible_plan(request, need.plan_id)
     goal = get_visible_or_404(need.goals.all(), request.actor, pk=goal_pk) if goal_pk else None
 
-    def save(*, expected_version: int, fields: dict[str, Any]) -> services.SaveResult:
+    def save(
+        *, expected_version: int, fields: dict[str, Any], original: dict[str, str] | None
+    ) -> services.SaveResult:
         return services.goal_save(
             actor=request.actor,
             plan=plan,
@@ -154,6 +189,7 @@ def goal_edit(request: HttpRequest, need_pk: int, goal_pk: int | None = None) ->
             need=need,
             goal=goal,
             fields=fields,
+            original=original,
         )
 
     form_class = GoalForm
@@ -182,7 +218,9 @@ def support_item_edit(
         get_visible_or_404(goal.support_items.all(), request.actor, pk=item_pk) if item_pk else None
     )
 
-    def save(*, expected_version: int, fields: dict[str, Any]) -> services.SaveResult:
+    def save(
+        *, expected_version: int, fields: dict[str, Any], original: dict[str, str] | None
+    ) -> services.SaveResult:
         return services.support_item_save(
             actor=request.actor,
             plan=plan,
@@ -190,6 +228,7 @@ def support_item_edit(
             goal=goal,
             item=item,
             fields=fields,
+            original=original,
         )
 
     form_class = SupportItemForm
@@ -219,13 +258,16 @@ def weekly_edit(request: HttpRequest, pk: int, weekly_pk: int | None = None) -> 
         else None
     )
 
-    def save(*, expected_version: int, fields: dict[str, Any]) -> services.SaveResult:
+    def save(
+        *, expected_version: int, fields: dict[str, Any], original: dict[str, str] | None
+    ) -> services.SaveResult:
         return services.weekly_service_save(
             actor=request.actor,
             plan=plan,
             expected_version=expected_version,
             weekly=weekly,
             fields=fields,
+            original=original,
         )
 
     return _row_view(
@@ -249,13 +291,16 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None)
         else None
     )
 
-    def save(*, expected_version: int, fields: dict[str, Any]) -> services.SaveResult:
+    def save(
+        *, expected_version: int, fields: dict[str, Any], original: dict[str, str] | None
+    ) -> services.SaveResult:
         return services.daily_activity_save(
             actor=request.actor,
             plan=plan,
             expected_version=expected_version,
             activity=activity,
             fields=fields,
+            original=original,
         )
 
     return _row_view(

@@ -151,7 +151,7 @@ def test_plan_edit_conflict_is_shown_and_typed_text_kept(draft_plan, login, worl
     response = login(world.care_manager).post(url, second)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "他の職員がこの計画を先に保存しました。" in page
+    assert "他の職員が同じ項目を先に変更して保存しました。" in page
     assert "自宅での生活を続けられるよう支援する" in page and "私の方針" in page
     draft_plan.refresh_from_db()
     assert draft_plan.overall_policy == "自宅での生活を続けられるよう支援する"
