@@ -137,7 +137,7 @@ class Client(models.Model):
         max_length=10,
         blank=True,
         validators=[insured_number_validator],
-        help_text="被保険者証の10桁。申請前で未定なら空欄。",
+        help_text="被保険者証の10桁（生活保護単独は H＋9桁）。申請前で未定なら空欄。",
     )
     insurer_number = models.CharField(
         "保険者番号", max_length=6, blank=True, validators=[insurer_number_validator]
@@ -190,9 +190,11 @@ class Client(models.Model):
                 violation_error_message="この保険者番号・被保険者番号の利用者は既に登録されています。",
             ),
             models.CheckConstraint(
-                condition=Q(insured_number="") | Q(insured_number__regex=r"^\d{10}$"),
-                name="client_insured_number_10_digits",
-                violation_error_message="被保険者番号は半角数字10桁で入力してください。",
+                condition=Q(insured_number="")
+                | Q(insured_number__regex=r"^\d{10}$")
+                | Q(insured_number__regex=r"^H\d{9}$"),
+                name="client_insured_number_shape",
+                violation_error_message="被保険者番号は半角数字10桁（生活保護単独は H＋数字9桁）で入力してください。",
             ),
             models.CheckConstraint(
                 condition=Q(insurer_number="") | Q(insurer_number__regex=r"^\d{6}$"),
