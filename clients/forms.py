@@ -152,7 +152,7 @@ class ClientForm(StyledForm, forms.ModelForm):
             self.add_error(
                 "insurer_number",
                 "生活保護単独（H番号）の利用者は介護保険の保険者番号を空欄にしてください。"
-                "公費は「公費・給付制限」に登録します。",
+                "公費は「認定・負担割合」タブの公費欄に登録します。",
             )
         elif (
             cleaned.get("insured_number")
@@ -252,6 +252,10 @@ class CertificationForm(PeriodFormMixin, StyledForm, forms.ModelForm):
             "valid_from",
             "valid_to",
             "committee_opinion",
+            "disability_independence",
+            "disability_independence_source",
+            "dementia_independence",
+            "dementia_independence_source",
         ]
         widgets = {
             "applied_on": DateInput(),
@@ -274,6 +278,9 @@ class CertificationForm(PeriodFormMixin, StyledForm, forms.ModelForm):
         applied, certified = cleaned.get("applied_on"), cleaned.get("certified_on")
         if applied and certified and certified < applied:
             self.add_error("certified_on", "認定日は申請日以降の日付にしてください。")
+        for rank in ("disability_independence", "dementia_independence"):
+            if cleaned.get(f"{rank}_source") and not cleaned.get(rank):
+                self.add_error(rank, "出典を選んだときは自立度も選んでください。")
         return cleaned
 
 

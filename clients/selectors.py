@@ -17,10 +17,12 @@ from caremgmt.access import Actor, visible
 from caremgmt.choices import CareLevel, heavier_care_level
 from caremgmt.models import Membership, Staff
 from caremgmt.models.organization import CARE_MANAGER_ROLES
+from clients.coverage import by_priority
 from clients.kana import normalise_kana
 from clients.models import (
     ACTIVE_STATUSES,
     ApplicationStatus,
+    BenefitRestriction,
     BurdenRatio,
     Certification,
     CertificationApplication,
@@ -32,6 +34,7 @@ from clients.models import (
     Doctor,
     InformalResource,
     PlanRequestFiling,
+    PublicExpense,
     ServiceProvider,
 )
 
@@ -110,6 +113,25 @@ def client_facts_on(*, client: Client, day: dt.date) -> ClientFacts:
         burden_ratio=burden,
         plan_request_filing=filing,
         pending_application=pending,
+    )
+
+
+def client_public_expenses_on(*, client: Client, day: dt.date) -> list[PublicExpense]:
+    """The 公費 in force on `day`, in billing priority (`clients.coverage.by_priority`:
+    生活保護（介護扶助, 12）first by default), newest first within one 法別番号."""
+    rows = (
+        PublicExpense.objects.filter(client=client).in_force_on(day).order_by("-valid_from", "-pk")
+    )
+    return by_priority(rows)
+
+
+def client_benefit_restriction_on(*, client: Client, day: dt.date) -> BenefitRestriction | None:
+    """The 給付制限 in force on `day` (None: the normal 給付率 applies)."""
+    return (
+        BenefitRestriction.objects.filter(client=client)
+        .in_force_on(day)
+        .order_by("-valid_from", "-pk")
+        .first()
     )
 
 
@@ -263,6 +285,12 @@ def client_history(*, client: Client) -> dict[str, Any]:
             BurdenRatio.objects.filter(client=client).select_related("created_by")
         ),
         "filings": list(PlanRequestFiling.objects.filter(client=client)),
+        "public_expenses": list(
+            PublicExpense.objects.filter(client=client).select_related("created_by")
+        ),
+        "benefit_restrictions": list(
+            BenefitRestriction.objects.filter(client=client).select_related("created_by")
+        ),
     }
 
 

@@ -166,7 +166,7 @@ def test_welfare_only_number_with_insurer_number_is_refused(world) -> None:  # n
     )
     assert form.errors["insurer_number"] == [
         "生活保護単独（H番号）の利用者は介護保険の保険者番号を空欄にしてください。"
-        "公費は「公費・給付制限」に登録します。"
+        "公費は「認定・負担割合」タブの公費欄に登録します。"
     ]
 
 
