@@ -455,6 +455,12 @@ class ProviderForm(StyledForm, forms.ModelForm):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
+        if self.instance.pk and self.instance.regional_grades.exists():
+            # Once a history exists it is the truth (grade per period); change it there.
+            self.fields["regional_grade"].disabled = True
+            self.fields[
+                "regional_grade"
+            ].help_text = "地域区分は事業所一覧の「履歴・変更」から適用開始日とともに登録します。"
         self._style()
 
     def clean_provider_number(self) -> str:

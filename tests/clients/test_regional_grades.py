@@ -89,3 +89,23 @@ def test_provider_screen_lists_and_adds(world, login) -> None:  # noqa: ANN001
     assert good.status_code == 302
     page = http.get(url).content.decode()
     assert "2級地" in page and "令和9年4月1日〜（適用中）" in page
+
+
+def test_provider_form_grade_is_read_only_once_a_history_exists(actor, world) -> None:  # noqa: ANN001
+    from clients.forms import ProviderForm
+
+    provider = ServiceProviderFactory(office=world.office, regional_grade="3")
+    assert not ProviderForm(instance=provider, actor=actor).fields["regional_grade"].disabled
+    regional_grade_add(actor=actor, entity=provider, grade="3", valid_from=D(2024, 4, 1))
+    form = ProviderForm(
+        {
+            "provider_number": provider.provider_number,
+            "name": provider.name,
+            "service_types": provider.service_types,
+            "regional_grade": "1",
+        },
+        instance=provider,
+        actor=actor,
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["regional_grade"] == "3"
