@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from caremgmt.models import AccessLog
 from clients import services, services_coverage
@@ -368,3 +369,23 @@ def test_restriction_correction_through_the_screen(own_client, world, login, act
     assert client_benefit_restriction_on(client=own_client, day=D(2026, 5, 1)).benefit_rate == 70
     old.refresh_from_db()
     assert old.superseded_reason == "給付率の入力誤り"
+
+
+def test_client_page_header_shows_todays_coverage(actor, own_client, world, login) -> None:  # noqa: ANN001
+    today = timezone.localdate()
+    add_public_expense(actor, own_client, valid_from=today - dt.timedelta(days=30), valid_to=today)
+    services_coverage.benefit_restriction_add(
+        actor=actor,
+        client=own_client,
+        kind="reimbursement",
+        benefit_rate=None,
+        valid_from=today,
+        valid_to=today + dt.timedelta(days=30),
+    )
+    page = (
+        login(world.care_manager)
+        .get(reverse("clients:detail", args=[own_client.pk]))
+        .content.decode()
+    )
+    assert "<dt>公費</dt><dd>生活保護（介護扶助）（12130019）</dd>" in page
+    assert '<span class="badge badge-warn">償還払い</span>' in page
