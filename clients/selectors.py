@@ -211,6 +211,8 @@ def client_search(
     if text:
         if text.isdigit():
             clients = clients.filter(Q(insured_number__startswith=text) | Q(phone__contains=text))
+        elif text[:1] in ("H", "h") and text[1:].isdigit():  # 生保単独 H + 9 digits
+            clients = clients.filter(insured_number__startswith=text.upper())
         else:
             clients = clients.filter(search_kana__contains=text)
     if care_manager_id:
