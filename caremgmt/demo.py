@@ -6,13 +6,14 @@ Every function here is idempotent (keyed on natural keys), so `load_demo` can ru
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 
 from caremgmt.choices import RegionalGrade
-from caremgmt.models import Corporation, Membership, Office, Role, Staff
+from caremgmt.models import Corporation, Membership, Office, OfficeRegionalGrade, Role, Staff
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ DEMO_STAFF = (
 )
 
 
+R6_GRADES_FROM = dt.date(2024, 4, 1)
+
+
 @transaction.atomic
 def load_demo_office() -> list[str]:
     """Create or refresh the demo organisation; return the login lines to print."""
@@ -78,6 +82,13 @@ def load_demo_office() -> list[str]:
                 "phone": phone,
                 "regional_grade": grade,
             },
+        )
+    for office in offices.values():
+        # The grade of the R6 告示 period (令和6年4月1日〜), as a history row.
+        OfficeRegionalGrade.objects.get_or_create(
+            office=office,
+            valid_from=R6_GRADES_FROM,
+            defaults={"grade": office.regional_grade},
         )
     lines = []
     for person in DEMO_STAFF:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from caremgmt.forms import ascii_field_classes
 from careplans.assessment_items import (
     NOTE_KEY,
     FieldSpec,
@@ -364,6 +365,7 @@ class WeeklyServiceForm(VersionedForm):
         ]
         widgets = {"starts_at": TimeInput(), "ends_at": TimeInput()}
         help_texts = {"service_code": "6桁。例：111211（身体介護2）、152346（通所介護）"}
+        field_classes = ascii_field_classes(numbers=("service_code",))
 
     def __init__(self, *args: Any, providers: Any, plan: CarePlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from caremgmt.access import actor_for
 from caremgmt.models import Office, Staff
-from clients import services
+from clients import services, services_coverage
 from clients.kana import client_search_kana
 from clients.models import (
     Client,
@@ -28,6 +28,7 @@ from clients.models import (
     Doctor,
     EndReason,
     InformalResource,
+    ProviderRegionalGrade,
     ServiceProvider,
 )
 from clients.validators import insurer_check_digit
@@ -224,7 +225,7 @@ def _directories(office: Office, index: int) -> None:
     prefix = office.office_number[:2] + "7" + ("01" if index == 0 else "02")
     for suffix, name, kana, types, contact, additions in PROVIDERS:
         number = f"{prefix}0{suffix}"
-        ServiceProvider.objects.update_or_create(
+        provider, _ = ServiceProvider.objects.update_or_create(
             office=office,
             provider_number=number,
             defaults={
@@ -241,6 +242,11 @@ def _directories(office: Office, index: int) -> None:
                 "contact_person": contact,
                 "additions": additions,
             },
+        )
+        ProviderRegionalGrade.objects.get_or_create(
+            provider=provider,
+            valid_from=dt.date(2024, 4, 1),  # the R6 告示 period
+            defaults={"grade": office.regional_grade},
         )
     for institution, department, doctor, window, hours, channel in DOCTORS[
         index * 2 : index * 2 + 3
@@ -309,7 +315,12 @@ def _histories(client: Client, actor, today: dt.date, serial: int) -> None:  # n
         committee_opinion="特になし"
         if serial % 3
         else "認知症の進行に留意し、通所系サービスの利用が望ましい。",
+        disability_independence=("J2", "A1", "A2", "B1")[serial % 4],
+        disability_independence_source="doctor_opinion",
+        dementia_independence=("I", "IIa", "IIb", "IIIa", "independent")[serial % 5],
+        dementia_independence_source="survey" if serial % 2 else "doctor_opinion",
     )
+    _coverage(client, actor, valid_from, valid_to, serial)
     if serial == 1:  # a mid-month 区分変更 after a fall: heavier from the 16th
         change_from = _add_months(today, -2).replace(day=16)
         if valid_from < change_from <= valid_to:
@@ -362,6 +373,36 @@ def _histories(client: Client, actor, today: dt.date, serial: int) -> None:  # n
     if serial % 4 == 1 and client.status == ClientStatus.CONTRACTED and months_ahead <= 1:
         services.application_create(
             actor=actor, client=client, kind="renewal", applied_on=today - dt.timedelta(days=5)
+        )
+
+
+def _coverage(
+    client: Client,
+    actor,  # noqa: ANN001
+    valid_from: dt.date,
+    valid_to: dt.date,
+    serial: int,
+) -> None:
+    """One client on 生活保護 (介護扶助 pays the co-payment) and one with a 給付制限."""
+    if serial == 2:
+        services_coverage.public_expense_add(
+            actor=actor,
+            client=client,
+            law_number="12",
+            payer_number="12130019",
+            recipient_number=f"{3000000 + serial:07d}",
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+    if serial == 6:
+        services_coverage.benefit_restriction_add(
+            actor=actor,
+            client=client,
+            kind="rate_reduction",
+            benefit_rate=70,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            note="保険料の滞納による給付率の引下げ",
         )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import unicodedata
 from typing import Any
 
 import jaconv
@@ -13,6 +12,7 @@ from django.core.validators import MaxLengthValidator
 
 from caremgmt.access import Actor, visible
 from caremgmt.choices import ServiceType
+from caremgmt.forms import ascii_field_classes
 from clients.models import (
     ApplicationKind,
     ApplicationStatus,
@@ -30,7 +30,11 @@ from clients.models import (
     ServiceProvider,
 )
 from clients.selectors import office_care_managers
-from clients.validators import insured_number_validator, insurer_number_validator
+from clients.validators import (
+    insured_number_validator,
+    insurer_number_validator,
+    is_welfare_only_insured_number,
+)
 
 PERIOD_ORDER_MESSAGE = "有効期間の終了日は開始日以降の日付にしてください。"
 MONTH_END_MESSAGE = "有効期間の終了日は月末日にしてください。"
@@ -42,11 +46,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _digits(value: str) -> str:
-    """Full-width digits typed with a Japanese IME become ASCII; spaces and hyphens go."""
-    return unicodedata.normalize("NFKC", value).replace("-", "").replace(" ", "").strip()
 
 
 def is_month_end(day: dt.date) -> bool:
@@ -99,6 +98,9 @@ class ClientForm(StyledForm, forms.ModelForm):
             ),
         }
         labels = {"name_kana": "フリガナ（カタカナ）"}
+        field_classes = ascii_field_classes(
+            "postal_code", "phone", numbers=("insured_number", "insurer_number")
+        )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,21 +133,30 @@ class ClientForm(StyledForm, forms.ModelForm):
         return jaconv.hira2kata(jaconv.h2z(value, kana=True, ascii=False, digit=False))
 
     def clean_insured_number(self) -> str:
-        value = _digits(self.cleaned_data["insured_number"])
+        value = self.cleaned_data["insured_number"]
         if value:
             insured_number_validator(value)
         return value
 
     def clean_insurer_number(self) -> str:
-        value = _digits(self.cleaned_data["insurer_number"])
+        value = self.cleaned_data["insurer_number"]
         if value:
             insurer_number_validator(value)
         return value
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if (
+        welfare_only = is_welfare_only_insured_number(cleaned.get("insured_number", ""))
+        if welfare_only and cleaned.get("insurer_number"):
+            # 生保単独 means no 介護保険: the 保険者 is the welfare office (公費 tab).
+            self.add_error(
+                "insurer_number",
+                "生活保護単独（H番号）の利用者は介護保険の保険者番号を空欄にしてください。"
+                "公費は「認定・負担割合」タブの公費欄に登録します。",
+            )
+        elif (
             cleaned.get("insured_number")
+            and not welfare_only
             and not cleaned.get("insurer_number")
             and "insurer_number" not in self.errors
         ):
@@ -241,6 +252,10 @@ class CertificationForm(PeriodFormMixin, StyledForm, forms.ModelForm):
             "valid_from",
             "valid_to",
             "committee_opinion",
+            "disability_independence",
+            "disability_independence_source",
+            "dementia_independence",
+            "dementia_independence_source",
         ]
         widgets = {
             "applied_on": DateInput(),
@@ -263,6 +278,9 @@ class CertificationForm(PeriodFormMixin, StyledForm, forms.ModelForm):
         applied, certified = cleaned.get("applied_on"), cleaned.get("certified_on")
         if applied and certified and certified < applied:
             self.add_error("certified_on", "認定日は申請日以降の日付にしてください。")
+        for rank in ("disability_independence", "dementia_independence"):
+            if cleaned.get(f"{rank}_source") and not cleaned.get(rank):
+                self.add_error(rank, "出典を選んだときは自立度も選んでください。")
         return cleaned
 
 
@@ -355,6 +373,7 @@ class ContactForm(StyledForm, forms.ModelForm):
             "address",
             "notes",
         ]
+        field_classes = ascii_field_classes("phone", "mobile_phone")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -429,14 +448,23 @@ class ProviderForm(StyledForm, forms.ModelForm):
         widgets = {
             "provider_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10})
         }
+        field_classes = ascii_field_classes(
+            "postal_code", "phone", "fax", numbers=("provider_number",)
+        )
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
+        if self.instance.pk and self.instance.regional_grades.exists():
+            # Once a history exists it is the truth (grade per period); change it there.
+            self.fields["regional_grade"].disabled = True
+            self.fields[
+                "regional_grade"
+            ].help_text = "地域区分は事業所一覧の「履歴・変更」から適用開始日とともに登録します。"
         self._style()
 
     def clean_provider_number(self) -> str:
-        number = _digits(self.cleaned_data["provider_number"])
+        number = self.cleaned_data["provider_number"]
         duplicates = visible(ServiceProvider.objects.filter(provider_number=number), self.actor)
         if self.instance.pk:
             duplicates = duplicates.exclude(pk=self.instance.pk)
@@ -461,6 +489,7 @@ class DoctorForm(StyledForm, forms.ModelForm):
             "contact_channel",
             "notes",
         ]
+        field_classes = ascii_field_classes("postal_code", "phone", "fax")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -471,6 +500,7 @@ class ResourceForm(StyledForm, forms.ModelForm):
     class Meta:
         model = InformalResource
         fields = ["kind", "name", "area", "contact_person", "phone", "offers", "notes"]
+        field_classes = ascii_field_classes("phone")
         widgets = {
             "offers": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 2}),

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from caremgmt.choices import CareLevel, RegionalGrade, ServiceType, Sex
+from caremgmt.models.regional_grade import RegionalGradePeriod, regional_grade_constraints
 from caremgmt.validators import office_number_validator, phone_validator, postal_code_validator
 from clients.validators import (
     insured_number_validator,
@@ -137,7 +138,7 @@ class Client(models.Model):
         max_length=10,
         blank=True,
         validators=[insured_number_validator],
-        help_text="被保険者証の10桁。申請前で未定なら空欄。",
+        help_text="被保険者証の10桁（生活保護単独は H＋9桁）。申請前で未定なら空欄。",
     )
     insurer_number = models.CharField(
         "保険者番号", max_length=6, blank=True, validators=[insurer_number_validator]
@@ -190,9 +191,11 @@ class Client(models.Model):
                 violation_error_message="この保険者番号・被保険者番号の利用者は既に登録されています。",
             ),
             models.CheckConstraint(
-                condition=Q(insured_number="") | Q(insured_number__regex=r"^\d{10}$"),
-                name="client_insured_number_10_digits",
-                violation_error_message="被保険者番号は半角数字10桁で入力してください。",
+                condition=Q(insured_number="")
+                | Q(insured_number__regex=r"^\d{10}$")
+                | Q(insured_number__regex=r"^H\d{9}$"),
+                name="client_insured_number_shape",
+                violation_error_message="被保険者番号は半角数字10桁（生活保護単独は H＋数字9桁）で入力してください。",
             ),
             models.CheckConstraint(
                 condition=Q(insurer_number="") | Q(insurer_number__regex=r"^\d{6}$"),
@@ -328,6 +331,38 @@ class ApplicationKind(models.TextChoices):
     CHANGE = "change", "区分変更"
 
 
+class DisabilityIndependence(models.TextChoices):
+    """障害高齢者の日常生活自立度（寝たきり度）."""
+
+    INDEPENDENT = "independent", "自立"
+    J1 = "J1", "J1"
+    J2 = "J2", "J2"
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+
+
+class DementiaIndependence(models.TextChoices):
+    """認知症高齢者の日常生活自立度."""
+
+    INDEPENDENT = "independent", "自立"
+    I = "I", "Ⅰ"  # noqa: E741
+    IIA = "IIa", "Ⅱa"
+    IIB = "IIb", "Ⅱb"
+    IIIA = "IIIa", "Ⅲa"
+    IIIB = "IIIb", "Ⅲb"
+    IV = "IV", "Ⅳ"
+    M = "M", "M"
+
+
+class IndependenceSource(models.TextChoices):
+    DOCTOR_OPINION = "doctor_opinion", "主治医意見書"
+    SURVEY = "survey", "認定調査票"
+
+
 @pghistory.track()
 class Certification(EffectiveDatedFact):
     """要介護認定 — as written on the 被保険者証 (第1表 header: 認定日, 有効期間, 区分, 意見)."""
@@ -340,6 +375,24 @@ class Certification(EffectiveDatedFact):
     certified_on = models.DateField("認定日", null=True, blank=True)
     care_level = models.CharField("要介護状態区分", max_length=2, choices=CareLevel.choices)
     committee_opinion = models.TextField("介護認定審査会の意見及びサービスの種類の指定", blank=True)
+    disability_independence = models.CharField(
+        "障害高齢者の日常生活自立度",
+        max_length=11,
+        choices=DisabilityIndependence.choices,
+        blank=True,
+    )
+    disability_independence_source = models.CharField(
+        "障害高齢者の自立度の出典", max_length=16, choices=IndependenceSource.choices, blank=True
+    )
+    dementia_independence = models.CharField(
+        "認知症高齢者の日常生活自立度",
+        max_length=11,
+        choices=DementiaIndependence.choices,
+        blank=True,
+    )
+    dementia_independence_source = models.CharField(
+        "認知症高齢者の自立度の出典", max_length=16, choices=IndependenceSource.choices, blank=True
+    )
     superseded_by = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -672,6 +725,27 @@ class ServiceProvider(models.Model):
         return [labels.get(code, code) for code in self.service_types]
 
 
+@pghistory.track()
+class ProviderRegionalGrade(RegionalGradePeriod):
+    """サービス事業所の地域区分 for a period (`caremgmt.regional_grades.regional_grade_on`)."""
+
+    scope_office_path = "provider__office"
+    scope_caseload_paths: tuple[str, ...] = ()
+
+    provider = models.ForeignKey(
+        ServiceProvider,
+        on_delete=models.CASCADE,
+        related_name="regional_grades",
+        verbose_name="サービス事業所",
+    )
+
+    class Meta:
+        verbose_name = "サービス事業所の地域区分"
+        verbose_name_plural = "サービス事業所の地域区分"
+        ordering = ["provider", "-valid_from"]
+        constraints = regional_grade_constraints("provider_regional_grade", "provider")
+
+
 class ResourceKind(models.TextChoices):
     WELFARE_COMMISSIONER = "commissioner", "民生委員"
     VOLUNTEER = "volunteer", "ボランティア"
@@ -709,3 +783,11 @@ class InformalResource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# 公費 and 給付制限 live in their own module; importing them here registers them with the app.
+from clients.models_coverage import (  # noqa: E402, F401
+    BenefitRestriction,
+    PublicExpense,
+    RestrictionKind,
+)

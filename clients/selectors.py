@@ -17,10 +17,12 @@ from caremgmt.access import Actor, visible
 from caremgmt.choices import CareLevel, heavier_care_level
 from caremgmt.models import Membership, Staff
 from caremgmt.models.organization import CARE_MANAGER_ROLES
+from clients.coverage import by_priority
 from clients.kana import normalise_kana
 from clients.models import (
     ACTIVE_STATUSES,
     ApplicationStatus,
+    BenefitRestriction,
     BurdenRatio,
     Certification,
     CertificationApplication,
@@ -32,6 +34,7 @@ from clients.models import (
     Doctor,
     InformalResource,
     PlanRequestFiling,
+    PublicExpense,
     ServiceProvider,
 )
 
@@ -113,6 +116,25 @@ def client_facts_on(*, client: Client, day: dt.date) -> ClientFacts:
     )
 
 
+def client_public_expenses_on(*, client: Client, day: dt.date) -> list[PublicExpense]:
+    """The 公費 in force on `day`, in billing priority (`clients.coverage.by_priority`:
+    生活保護（介護扶助, 12）first by default), newest first within one 法別番号."""
+    rows = (
+        PublicExpense.objects.filter(client=client).in_force_on(day).order_by("-valid_from", "-pk")
+    )
+    return by_priority(rows)
+
+
+def client_benefit_restriction_on(*, client: Client, day: dt.date) -> BenefitRestriction | None:
+    """The 給付制限 in force on `day` (None: the normal 給付率 applies)."""
+    return (
+        BenefitRestriction.objects.filter(client=client)
+        .in_force_on(day)
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class MonthCertifications:
     """All certifications in force on any day of a service month, oldest first."""
@@ -189,6 +211,8 @@ def client_search(
     if text:
         if text.isdigit():
             clients = clients.filter(Q(insured_number__startswith=text) | Q(phone__contains=text))
+        elif text[:1] in ("H", "h") and text[1:].isdigit():  # 生保単独 H + 9 digits
+            clients = clients.filter(insured_number__startswith=text.upper())
         else:
             clients = clients.filter(search_kana__contains=text)
     if care_manager_id:
@@ -263,6 +287,12 @@ def client_history(*, client: Client) -> dict[str, Any]:
             BurdenRatio.objects.filter(client=client).select_related("created_by")
         ),
         "filings": list(PlanRequestFiling.objects.filter(client=client)),
+        "public_expenses": list(
+            PublicExpense.objects.filter(client=client).select_related("created_by")
+        ),
+        "benefit_restrictions": list(
+            BenefitRestriction.objects.filter(client=client).select_related("created_by")
+        ),
     }
 
 

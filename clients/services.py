@@ -32,6 +32,7 @@ from clients.models import (
     Consultation,
     Contract,
     Doctor,
+    EffectiveDatedFact,
     InformalResource,
     PlanRequestFiling,
     ServiceProvider,
@@ -330,7 +331,7 @@ def client_change_status(
 # --- effective-dated histories -----------------------------------------------------------
 
 
-def _period_text(row: Certification | BurdenRatio) -> str:
+def _period_text(row: EffectiveDatedFact) -> str:
     return f"{wareki_date(row.valid_from)}〜{wareki_date(row.effective_to)}"
 
 
@@ -346,6 +347,10 @@ def certification_add(
     valid_from: dt.date,
     valid_to: dt.date,
     committee_opinion: str = "",
+    disability_independence: str = "",
+    disability_independence_source: str = "",
+    dementia_independence: str = "",
+    dementia_independence_source: str = "",
     supersedes: Certification | None = None,
     reason: str = "",
 ) -> Certification:
@@ -362,6 +367,12 @@ def certification_add(
     locked = _lock_client(client)
     if valid_to < valid_from:
         raise ValidationError({"valid_to": "有効期間の終了日は開始日以降の日付にしてください。"})
+    for field, rank, source in (
+        ("disability_independence", disability_independence, disability_independence_source),
+        ("dementia_independence", dementia_independence, dementia_independence_source),
+    ):
+        if source and not rank:
+            raise ValidationError({field: "出典を選んだときは自立度も選んでください。"})
     others = Certification.objects.filter(client=locked).overlapping(valid_from, valid_to)
     if supersedes is not None:
         others = others.exclude(pk=supersedes.pk)
@@ -391,6 +402,10 @@ def certification_add(
         valid_to=valid_to,
         ended_on=ended_on,
         committee_opinion=committee_opinion,
+        disability_independence=disability_independence,
+        disability_independence_source=disability_independence_source,
+        dementia_independence=dementia_independence,
+        dementia_independence_source=dementia_independence_source,
         created_by=actor.staff,
     )
     if supersedes is not None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import views, views_coverage
 
 app_name = "clients"
 urlpatterns = [
@@ -25,6 +25,22 @@ urlpatterns = [
         name="burden_correct",
     ),
     path("<int:pk>/filings/new/", views.filing_add, name="filing_add"),
+    path(
+        "<int:pk>/public-expenses/new/",
+        views_coverage.public_expense_add,
+        name="public_expense_add",
+    ),
+    path(
+        "<int:pk>/public-expenses/<int:public_expense_pk>/correct/",
+        views_coverage.public_expense_correct,
+        name="public_expense_correct",
+    ),
+    path("<int:pk>/restrictions/new/", views_coverage.restriction_add, name="restriction_add"),
+    path(
+        "<int:pk>/restrictions/<int:restriction_pk>/correct/",
+        views_coverage.restriction_correct,
+        name="restriction_correct",
+    ),
     path("<int:pk>/applications/new/", views.application_add, name="application_add"),
     path(
         "<int:pk>/applications/<int:application_pk>/",
@@ -41,6 +57,11 @@ urlpatterns = [
     path("providers/", views.provider_index, name="providers"),
     path("providers/new/", views.provider_edit, name="provider_add"),
     path("providers/<int:pk>/", views.provider_edit, name="provider_edit"),
+    path(
+        "providers/<int:pk>/regional-grades/",
+        views_coverage.provider_regional_grades,
+        name="provider_regional_grades",
+    ),
     path("doctors/", views.doctor_index, name="doctors"),
     path("doctors/new/", views.doctor_edit, name="doctor_add"),
     path("doctors/<int:pk>/", views.doctor_edit, name="doctor_edit"),

@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-insured_number_validator = RegexValidator(
-    r"^[0-9]{10}$", "被保険者番号は半角数字10桁で入力してください。", code="insured_number"
+INSURED_NUMBER_MESSAGE = "被保険者番号は半角数字10桁で入力してください。"
+WELFARE_ONLY_INSURED_NUMBER_MESSAGE = (
+    "生活保護単独の被保険者番号は「H」と半角数字9桁で入力してください（例：H123456789）。"
 )
+# 生保単独 (生活保護 only, not insured under 介護保険): "H" + 9 digits (REFERENCE §11).
+WELFARE_ONLY_INSURED_NUMBER = re.compile(r"^H[0-9]{9}$")
+
+
+def is_welfare_only_insured_number(value: str) -> bool:
+    return bool(WELFARE_ONLY_INSURED_NUMBER.match(value or ""))
+
+
+def insured_number_validator(value: str) -> None:
+    """10 digits, or for a 生活保護単独 client "H" + 9 digits."""
+    if value[:1] in ("H", "h"):
+        if not WELFARE_ONLY_INSURED_NUMBER.match(value):
+            raise ValidationError(WELFARE_ONLY_INSURED_NUMBER_MESSAGE, code="insured_number")
+        return
+    if not re.fullmatch(r"[0-9]{10}", value):
+        raise ValidationError(INSURED_NUMBER_MESSAGE, code="insured_number")
+
+
 insurer_number_shape_validator = RegexValidator(
     r"^[0-9]{6}$", "保険者番号は半角数字6桁で入力してください。", code="insurer_number"
 )

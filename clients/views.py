@@ -206,6 +206,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "client": client,
         "facts": selectors.client_facts_on(client=client, day=today),
+        "public_expenses_today": selectors.client_public_expenses_on(client=client, day=today),
+        "restriction_today": selectors.client_benefit_restriction_on(client=client, day=today),
         "today": today,
         "tabs": TABS,
         "tab": tab,

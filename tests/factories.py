@@ -10,6 +10,7 @@ from django.conf import settings
 from caremgmt.models import Corporation, Membership, Office, Role, Staff
 from clients.kana import client_search_kana
 from clients.models import (
+    BenefitRestriction,
     BurdenRatio,
     Certification,
     CertificationApplication,
@@ -18,6 +19,7 @@ from clients.models import (
     ClientStatus,
     Doctor,
     InformalResource,
+    PublicExpense,
     ServiceProvider,
 )
 
@@ -119,6 +121,31 @@ class BurdenRatioFactory(factory.django.DjangoModelFactory):
     ratio = 1
     valid_from = dt.date(2026, 8, 1)
     valid_to = dt.date(2027, 7, 31)
+
+
+class PublicExpenseFactory(factory.django.DjangoModelFactory):
+    """生活保護（介護扶助）: 公費負担者番号 12130019 (check digit 9), 受給者番号 7 digits."""
+
+    class Meta:
+        model = PublicExpense
+
+    client = factory.SubFactory(ClientFactory)
+    law_number = "12"
+    payer_number = "12130019"
+    recipient_number = "1234567"
+    valid_from = dt.date(2026, 4, 1)
+    valid_to = dt.date(2027, 3, 31)
+
+
+class BenefitRestrictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BenefitRestriction
+
+    client = factory.SubFactory(ClientFactory)
+    kind = "rate_reduction"
+    benefit_rate = 70
+    valid_from = dt.date(2026, 4, 1)
+    valid_to = dt.date(2027, 3, 31)
 
 
 class CertificationApplicationFactory(factory.django.DjangoModelFactory):

@@ -9,6 +9,7 @@ from caremgmt.models.fee_schedule import (
 )
 from caremgmt.models.organization import Corporation, Membership, Office, Role, Staff
 from caremgmt.models.printing import PrintJob
+from caremgmt.models.regional_grade import OfficeRegionalGrade, RegionalGradePeriod
 
 __all__ = [
     "AccessLog",
@@ -17,7 +18,9 @@ __all__ = [
     "FormDraft",
     "Membership",
     "Office",
+    "OfficeRegionalGrade",
     "PrintJob",
+    "RegionalGradePeriod",
     "RegionalUnitPrice",
     "Role",
     "ServiceCode",

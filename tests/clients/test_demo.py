@@ -11,8 +11,18 @@ from caremgmt.access import actor_for
 from caremgmt.demo import load_demo_office
 from caremgmt.models import Staff
 from clients.demo import load_demo_clients
-from clients.models import Certification, Client, ServiceProvider
-from clients.selectors import certifications_expiring, client_month_certifications
+from clients.models import (
+    BenefitRestriction,
+    Certification,
+    Client,
+    PublicExpense,
+    ServiceProvider,
+)
+from clients.selectors import (
+    certifications_expiring,
+    client_month_certifications,
+    client_public_expenses_on,
+)
 from clients.validators import insurer_number_validator
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +68,8 @@ def test_demo_is_idempotent_and_valid() -> None:
     assert changed.valid_from.day == 16
     assert Client.objects.filter(status="consulting", certifications__isnull=True).exists()
     assert isinstance(changed.valid_to, dt.date)
+    welfare = PublicExpense.objects.get()
+    assert client_public_expenses_on(client=welfare.client, day=welfare.valid_from) == [welfare]
+    restriction = BenefitRestriction.objects.get()
+    assert (restriction.kind, restriction.benefit_rate) == ("rate_reduction", 70)
+    assert Certification.objects.exclude(disability_independence="").exists()

@@ -13,6 +13,7 @@ from django.urls import get_resolver, reverse
 from clients.models import Certification, ClientContact
 from tests.conftest import World
 from tests.factories import (
+    BenefitRestrictionFactory,
     BurdenRatioFactory,
     CertificationApplicationFactory,
     CertificationFactory,
@@ -20,6 +21,7 @@ from tests.factories import (
     ClientFactory,
     DoctorFactory,
     InformalResourceFactory,
+    PublicExpenseFactory,
     ServiceProviderFactory,
 )
 
@@ -48,6 +50,16 @@ def _burden(world: World) -> dict[str, Any]:
     return {"pk": burden.client_id, "burden_pk": burden.pk}
 
 
+def _public_expense(world: World) -> dict[str, Any]:
+    row = PublicExpenseFactory(client=_client(world))
+    return {"pk": row.client_id, "public_expense_pk": row.pk}
+
+
+def _restriction(world: World) -> dict[str, Any]:
+    row = BenefitRestrictionFactory(client=_client(world))
+    return {"pk": row.client_id, "restriction_pk": row.pk}
+
+
 def _application(world: World) -> dict[str, Any]:
     application = CertificationApplicationFactory(client=_client(world))
     return {"pk": application.client_id, "application_pk": application.pk}
@@ -70,6 +82,10 @@ CLIENT_ROUTES: dict[str, Callable[[World], dict[str, Any]]] = {
     "clients:burden_add": _pk,
     "clients:burden_correct": _burden,
     "clients:filing_add": _pk,
+    "clients:public_expense_add": _pk,
+    "clients:public_expense_correct": _public_expense,
+    "clients:restriction_add": _pk,
+    "clients:restriction_correct": _restriction,
     "clients:application_add": _pk,
     "clients:application_edit": _application,
     "clients:contact_add": _pk,
@@ -80,6 +96,9 @@ POST_ONLY = {"clients:contact_delete"}
 # Office-scoped directories: the whole office, never another office.
 DIRECTORY_ROUTES: dict[str, Callable[[World], dict[str, Any]]] = {
     "clients:provider_edit": lambda w: {"pk": ServiceProviderFactory(office=w.office).pk},
+    "clients:provider_regional_grades": lambda w: {
+        "pk": ServiceProviderFactory(office=w.office).pk
+    },
     "clients:doctor_edit": lambda w: {"pk": DoctorFactory(office=w.office).pk},
     "clients:resource_edit": lambda w: {"pk": InformalResourceFactory(office=w.office).pk},
 }

@@ -142,3 +142,16 @@ def test_list_query_count_is_the_same_for_5_and_50(world, login) -> None:  # noq
             http.get(reverse("clients:index"), {"status": "all", "q": "リヨウシャ"})
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_search_by_welfare_only_insured_number(world) -> None:  # noqa: ANN001
+    welfare = ClientFactory(
+        office=world.office,
+        care_manager=world.care_manager,
+        insurer_number="",
+        insured_number="H123456789",
+    )
+    found = client_search(
+        actor=actor_for(world.care_manager), query="ｈ１２３４", today=dt.date(2026, 11, 1)
+    )
+    assert list(found) == [welfare]
