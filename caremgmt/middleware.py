@@ -98,7 +98,19 @@ class ActorMiddleware:
 
 class NoStoreMiddleware:
     """Pages for logged-in staff carry client data: never store them in any cache (ASVS 14.3.2).
-    Responses that switch on HX-Request vary on it."""
+    Responses that switch on HX-Request vary on it.
+
+    Why `no-store` and not `private, no-cache`: `private` only keeps the page out of shared
+    caches (ASVS 14.2.2); the browser would still write health data to the workstation's disk
+    cache, and browsers show Back/Forward pages from that cache without revalidating, so
+    `no-cache` would not even buy a fresh page. With `no-store`, Back to a GET page simply
+    fetches it again. The one page Back cannot fetch again is the result of a POST (a form
+    re-rendered with its errors): Chromium then shows ERR_CACHE_MISS ("Confirm Form
+    Resubmission"). So the pattern is: a successful POST redirects (Post/Redirect/Get), and
+    a failed one is re-rendered with `base.html` turning its history entry into a GET entry
+    for the same address (`history.replaceState`), so Back and Reload request the form with
+    GET instead of showing the cache-miss page or resubmitting the POST.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response

@@ -121,12 +121,22 @@ GIVEN = (
     ("ヨシ子", "ヨシコ", "2"),
     ("昭二", "ショウジ", "1"),
 )
-LEVELS = cycle(("21", "22", "13", "23", "12", "24", "21", "25", "22", "06"))
-RELATIONS = cycle(
-    (("長女", "2"), ("長男", "1"), ("妻", "2"), ("夫", "1"), ("次女", "2"), ("甥", "1"))
-)
-LIVING = cycle(("alone", "elderly", "with_family", "alone_daytime", "with_family"))
-ROUTES = cycle(("community_center", "hospital", "family", "self", "other_office"))
+LEVELS = ("21", "22", "13", "23", "12", "24", "21", "25", "22", "06")
+RELATIONS = (("長女", "2"), ("長男", "1"), ("妻", "2"), ("夫", "1"), ("次女", "2"), ("甥", "1"))
+LIVING = ("alone", "elderly", "with_family", "alone_daytime", "with_family")
+ROUTES = ("community_center", "hospital", "family", "self", "other_office")
+
+
+class _Rotations:
+    """Fresh round-robin iterators for one load. Module-level iterators kept their position
+    between loads in one process, so a second load (another test, `load_demo` twice) handed
+    out different care levels and the demo's facts depended on what ran before."""
+
+    def __init__(self) -> None:
+        self.levels = cycle(LEVELS)
+        self.relations = cycle(RELATIONS)
+        self.living = cycle(LIVING)
+        self.routes = cycle(ROUTES)
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -272,7 +282,13 @@ def _directories(office: Office, index: int) -> None:
         )
 
 
-def _histories(client: Client, actor, today: dt.date, serial: int) -> None:  # noqa: ANN001
+def _histories(
+    client: Client,
+    actor,  # noqa: ANN001
+    today: dt.date,
+    serial: int,
+    rotations: _Rotations,
+) -> None:
     """Two certification periods, 負担割合 for this and last year, the 届出, a contact."""
     if client.status == ClientStatus.CONSULTING:
         Consultation.objects.create(
@@ -287,7 +303,7 @@ def _histories(client: Client, actor, today: dt.date, serial: int) -> None:  # n
             actor=actor, client=client, kind="new", applied_on=today - dt.timedelta(days=10)
         )
         return
-    level = next(LEVELS)
+    level = next(rotations.levels)
     # End of the current period: this month … 20 months ahead; serials 0, 5, 10… expire soon.
     months_ahead = (0, 1, 4, 7, 10, 13, 2, 16, 19, 5)[serial % 10]
     valid_to = _month_end(today.year, today.month + months_ahead)
@@ -357,7 +373,7 @@ def _histories(client: Client, actor, today: dt.date, serial: int) -> None:  # n
     Consultation.objects.create(
         client=client,
         consulted_on=previous_from - dt.timedelta(days=7),
-        route=next(ROUTES),
+        route=next(rotations.routes),
         chief_complaint="自宅での生活を続けたい。入浴と買い物に手伝いが必要。",
         taken_by=client.care_manager,
     )
@@ -409,6 +425,7 @@ def _coverage(
 @transaction.atomic
 def load_demo_clients() -> None:
     today = timezone.localdate()
+    rotations = _Rotations()
     offices = {office.office_number: office for office in Office.objects.all()}
     staff = {person.username: person for person in Staff.objects.all()}
     kanri = staff["kanri"]
@@ -455,7 +472,7 @@ def load_demo_clients() -> None:
                         n=1 + serial % 3, m=1 + serial % 9, k=1 + serial % 12
                     ),
                     "phone": f"0{3 if office_number == SAKURA else 45}-3{serial:03d}-{1000 + serial:04d}",
-                    "living_situation": next(LIVING),
+                    "living_situation": next(rotations.living),
                     "primary_doctor": doctors[serial % len(doctors)] if doctors else None,
                     "status": status,
                     "status_changed_on": today - dt.timedelta(days=20 + serial),
@@ -463,9 +480,9 @@ def load_demo_clients() -> None:
                 },
             )
             if not client.certifications.exists() and not client.applications.exists():
-                _histories(client, actor, today, serial)
+                _histories(client, actor, today, serial, rotations)
             if not client.contacts.exists():
-                relation, contact_sex = next(RELATIONS)
+                relation, contact_sex = next(rotations.relations)
                 ClientContact.objects.create(
                     client=client,
                     name=f"{surname} {'恵子' if contact_sex == '2' else '健太'}",

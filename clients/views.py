@@ -123,7 +123,10 @@ def client_index(request: HttpRequest) -> HttpResponse:
         "sort_querystring": sort_params.urlencode(),
         "today": today,
     }
-    template = "clients/index.html#results" if request.htmx else "clients/index.html"
+    # The filter is pushed to the address bar (hx-push-url): a history restore or a full
+    # load of that address must get the whole page, filtered from the query string.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "clients/index.html#results" if partial else "clients/index.html"
     return render(request, template, context)
 
 

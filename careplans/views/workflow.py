@@ -29,7 +29,10 @@ def plan_index(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "statuses": dict(PlanStatus.choices),
     }
-    template = "careplans/index.html#results" if request.htmx else "careplans/index.html"
+    # The filter is pushed to the address bar (hx-push-url): a history restore or a full
+    # load of that address must get the whole page, filtered from the query string.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "careplans/index.html#results" if partial else "careplans/index.html"
     response = render(request, template, context)
     response["Vary"] = "HX-Request"
     return response
