@@ -319,19 +319,23 @@ def careplan_export(
         raise ValidationError(
             {"__all__": [problem_message(problem) for problem in error.problems]}
         ) from error
-    left_out = [
+    return ExportResult(
+        files=files,
+        substitutions=report,
+        recipient_service_type=service_type,
+        left_out=out_of_scope_items(plan),
+    )
+
+
+def out_of_scope_items(plan: CarePlan) -> list[SupportItem]:
+    """援助内容 of service types outside the exchange (§3.4): never written to 第2表."""
+    return [
         item
         for item in SupportItem.objects.filter(goal__need__plan=plan)
         .exclude(service_type="")
         .order_by("goal__need__order", "goal__order", "order")
         if not in_exchange_scope(item.service_type)
     ]
-    return ExportResult(
-        files=files,
-        substitutions=report,
-        recipient_service_type=service_type,
-        left_out=left_out,
-    )
 
 
 def problem_message(problem) -> str:  # noqa: ANN001

@@ -52,7 +52,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     import io
     import zipfile
 
-    from careplans.exchange_mapping import careplan_export
+    from careplans.exchange_mapping import careplan_export, out_of_scope_items
 
     plan = visible_plan(request, pk)
     providers = services.plan_providers(plan)
@@ -104,6 +104,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "providers": providers,
             "substitutions": substitutions,
+            "left_out": out_of_scope_items(plan),
             "back_url": reverse("careplans:plan", args=[plan.pk]),
         },
     )

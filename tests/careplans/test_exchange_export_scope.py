@@ -58,6 +58,16 @@ def test_out_of_scope_support_items_are_left_out(plan_setup, draft_plan) -> None
     assert result.left_out == [sale_item]
 
 
+def test_export_page_lists_the_left_out_items(plan_setup, draft_plan, login, world) -> None:  # noqa: ANN001
+    from django.urls import reverse
+
+    plan = _populate(plan_setup, draft_plan)
+    _add_sale_item(plan_setup, plan)
+    page = login(world.care_manager).get(reverse("careplans:export", args=[plan.pk]))
+    text = page.content.decode()
+    assert 'id="exchange-left-out"' in text and "特定福祉用具販売：入浴用いすの購入" in text
+
+
 def test_unit_always_has_up3kyo_even_without_weekly_rows(plan_setup, draft_plan) -> None:  # noqa: ANN001
     plan = _populate(plan_setup, draft_plan)
     plan.weekly_services.all().delete()
