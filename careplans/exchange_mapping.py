@@ -13,32 +13,27 @@ provider office and service type (REFERENCE §3.3).
 * 第3表: one row per weekly service (曜日 + times + 内容) and one row per daily activity (its
   own times, no 曜日); 週単位以外のサービス is written on the first row only.
 
-Import (`careplan_import`): reads a received unit and creates a new 原案 for the client with the
-same 保険者番号 + 被保険者番号, within the actor's visible clients.
+Import (`careplan_import`) lives in `careplans.exchange_import`.
 
-* 第2表 rows whose サービス事業者コード names a provider of our directory that offers the
-  サービス種別 become insured rows linked to that provider. Unknown provider numbers (or a
-  service kind we cannot map) become **保険外 free-text rows** (事業所名/番号 and 種別 kept as
-  text, no provider link) — the care manager re-links them before confirming.
-* 第3表 rows carry no provider or サービスコード in the CSV, so weekly rows come in as 保険外
-  rows (content, 曜日, times kept); the care manager adds provider and code where insured.
-* The certification (認定日, 有効期間, 要介護度) is taken from our client history as of the
-  plan start, not from the file; 計画の開始日 = the earliest 援助内容/短期目標 start (else the
-  計画作成(変更)日). The basis assessment is the client's latest one on or before that date.
+* 援助内容 of service types the standard leaves out of exchange (§3.4, data in
+  `careplans/exchange/service_scope.csv`: 特定福祉用具販売, 住宅改修, 施設 …) are not written;
+  `ExportResult.left_out` lists them. 保険外 rows (no service type) are always written.
+* 第3表 `UP3KYO` is always part of the unit (送信単位 = 第1表+第2表+第3表+補足), an empty file
+  when the plan has no weekly rows, activities or 週単位以外のサービス (docs/exchange.md).
+* 利用者補足 17 要介護状態変更日 / 59 前回要介護状態区分 come from the client's certification
+  history, 60 同意書受付業者 from the 居宅サービス計画作成依頼届出 in force (our office).
+* A weekly end time of 24:00 is stored as 23:59:59 (`END_OF_DAY`) and written as `2400`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
 
-from caremgmt.access import Actor, require_writer, visible
+from caremgmt.access import Actor, visible
 from caremgmt.choices import ServiceType
 from careplans import services
 from careplans.exchange import (
@@ -49,44 +44,22 @@ from careplans.exchange import (
     Table2Row,
     Table3Row,
     build_sending_unit,
-    read_sending_unit,
 )
-from careplans.exchange.unit import ReceivedPlan
-from careplans.models import (
-    Assessment,
-    CarePlan,
-    DailyActivity,
-    Goal,
-    Need,
-    PlanKind,
-    PlanStatus,
-    SupportItem,
-    WeeklyService,
-)
-from clients.models import Client, ServiceProvider
+from careplans.exchange.periods import format_period
+from careplans.exchange.scope import exchange_service_types, in_exchange_scope
+from careplans.models import CarePlan, SupportItem
+from clients.models import Certification, ServiceProvider
 from clients.selectors import client_facts_on
 
-# ケアプランデータ連携 scope (REFERENCE §3.4, 居宅介護支援 side, ○ only).
-CPDS_SERVICE_TYPES = frozenset(
-    {
-        "11", "12", "13", "14", "15", "16", "17", "21", "22", "23", "2A", "31", "71", "76",
-        "72", "78", "73", "68", "77", "79", "27", "28", "38",
-    }
-)  # fmt: skip
+# ケアプランデータ連携 scope (REFERENCE §3.4), from careplans/exchange/service_scope.csv.
+CPDS_SERVICE_TYPES = exchange_service_types()
 CSV_CARE_LEVELS = frozenset({"06", "12", "13", "21", "22", "23", "24", "25"})
-PERIOD_SEPARATOR = "～"  # U+FF5E, MS932 0x8160
+#: 24:00 (end of day) — a TimeField cannot hold it; stored as this and written as 2400.
+END_OF_DAY = dt.time(23, 59, 59)
 
 NO_PLAN_ROWS_MESSAGE = "第2表の援助内容が1つもないため出力できません。"
 NOT_A_PLAN_PROVIDER_MESSAGE = "この計画に含まれる事業所を選んでください。"
 OUT_OF_SCOPE_MESSAGE = "「{label}」はケアプランデータ連携の対象外のサービス種類です。"
-NO_MATCHING_CLIENT_MESSAGE = "保険者番号・被保険者番号が一致する利用者が見つかりません（担当している利用者のみ取り込めます）。"
-OTHER_CLIENT_MESSAGE = (
-    "ファイルの保険者番号・被保険者番号（{insurer}・{insured}）がこの利用者と一致しません。"
-)
-OPEN_DRAFT_MESSAGE = (
-    "作成中の原案が既にあります。取り込む前にその原案を確定するか削除してください。"
-)
-SEVERAL_PLANS_MESSAGE = "この利用者の計画が複数含まれています。1つの計画だけを取り込んでください。"
 
 
 @dataclass
@@ -94,6 +67,7 @@ class ExportResult:
     files: dict[str, bytes]
     substitutions: list = field(default_factory=list)
     recipient_service_type: str = ""
+    left_out: list[SupportItem] = field(default_factory=list)  # 援助内容 out of §3.4 scope
 
 
 # --- export ------------------------------------------------------------------------------
@@ -109,14 +83,42 @@ def _phone(value: str) -> str:
     return cleaned[:15]
 
 
-def _period(start: dt.date | None, end: dt.date | None) -> str:
-    if start is None:
-        return ""
-    return f"{start:%Y/%m/%d}{PERIOD_SEPARATOR}{end:%Y/%m/%d}" if end else f"{start:%Y/%m/%d}～"
+_period = format_period
 
 
 def _hhmm(value: dt.time | None) -> str:
-    return f"{value:%H%M}" if value else ""
+    if value is None:
+        return ""
+    return "2400" if value >= END_OF_DAY else f"{value:%H%M}"
+
+
+def certification_history_fields(client, day: dt.date) -> dict:  # noqa: ANN001
+    """利用者補足 17 要介護状態変更日 and 59 前回要介護状態区分 from the certification history.
+
+    The previous certification is the latest (not superseded) one starting before the one in
+    force on `day`. 前回 = its 区分; 変更日 = the current certification's start when the 区分
+    differs from the previous one (区分変更, or a renewal with another level), else empty.
+    """
+    current = client_facts_on(client=client, day=day).certification
+    if current is None:
+        return {"care_level_changed_on": None, "previous_care_level": ""}
+    previous = (
+        Certification.objects.filter(
+            client=client, superseded_at__isnull=True, valid_from__lt=current.valid_from
+        )
+        .exclude(pk=current.pk)
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+    if previous is None:
+        return {"care_level_changed_on": None, "previous_care_level": ""}
+    changed = previous.care_level != current.care_level
+    return {
+        "care_level_changed_on": current.valid_from if changed else None,
+        "previous_care_level": previous.care_level
+        if previous.care_level in CSV_CARE_LEVELS
+        else "",
+    }
 
 
 def recipient_service_type(plan: CarePlan, provider: ServiceProvider) -> str:
@@ -181,7 +183,12 @@ def plan_records(
     needs = plan.needs.prefetch_related("goals__support_items__provider").order_by("order", "pk")
     for need_no, need in enumerate(needs, start=1):
         for goal_no, goal in enumerate(need.goals.all(), start=1):
-            for item_no, item in enumerate(goal.support_items.all(), start=1):
+            items = [
+                item
+                for item in goal.support_items.all()
+                if not item.service_type or in_exchange_scope(item.service_type)
+            ]
+            for item_no, item in enumerate(items, start=1):
                 table2.append(
                     Table2Row(
                         **row_key,
@@ -252,6 +259,8 @@ def plan_records(
         certification_status=plan.certification_state,
         care_level=care_level,
         benefit_limit_units=_limit_units(care_level, plan.starts_on),
+        consent_office_number=office.office_number if facts.plan_request_filing else "",
+        **certification_history_fields(client, plan.starts_on),
     )
     return table1, tuple(table2), tuple(table3), supplement
 
@@ -310,7 +319,23 @@ def careplan_export(
         raise ValidationError(
             {"__all__": [problem_message(problem) for problem in error.problems]}
         ) from error
-    return ExportResult(files=files, substitutions=report, recipient_service_type=service_type)
+    return ExportResult(
+        files=files,
+        substitutions=report,
+        recipient_service_type=service_type,
+        left_out=out_of_scope_items(plan),
+    )
+
+
+def out_of_scope_items(plan: CarePlan) -> list[SupportItem]:
+    """援助内容 of service types outside the exchange (§3.4): never written to 第2表."""
+    return [
+        item
+        for item in SupportItem.objects.filter(goal__need__plan=plan)
+        .exclude(service_type="")
+        .order_by("goal__need__order", "goal__order", "order")
+        if not in_exchange_scope(item.service_type)
+    ]
 
 
 def problem_message(problem) -> str:  # noqa: ANN001
@@ -323,195 +348,3 @@ def problem_message(problem) -> str:  # noqa: ANN001
     if problem.field_number:
         parts.append(f"項目{problem.field_number}「{problem.field_label}」")
     return f"{' '.join(parts)}: {problem.message}"
-
-
-# --- import ------------------------------------------------------------------------------
-
-_DATE = r"(\d{4})[/.\-年](\d{1,2})[/.\-月](\d{1,2})日?"
-_PERIOD_RE = re.compile(rf"^\s*{_DATE}\s*(?:[～〜~\-－ー―]\s*(?:{_DATE})?)?\s*$")
-
-
-def parse_period(text: str) -> tuple[dt.date | None, dt.date | None]:
-    """`YYYY/MM/DD～YYYY/MM/DD` (end optional) → (start, end); (None, None) if unreadable."""
-    match = _PERIOD_RE.match(text or "")
-    if not match:
-        return None, None
-    try:
-        start = dt.date(*map(int, match.group(1, 2, 3)))
-        end = dt.date(*map(int, match.group(4, 5, 6))) if match.group(4) else None
-    except ValueError:
-        return None, None
-    return start, end
-
-
-def _time(hhmm: str) -> dt.time | None:
-    if not hhmm:
-        return None
-    hours, minutes = int(hhmm[:2]), int(hhmm[2:])
-    return dt.time(23, 59) if hours >= 24 else dt.time(hours, minutes)
-
-
-_SERVICE_TYPE_BY_LABEL = {label: value for value, label in ServiceType.choices}
-
-
-def _match_client(actor: Actor, client: Client | None, plans: list[ReceivedPlan]) -> tuple:
-    clients = visible(Client.objects.all(), actor)
-    if client is not None:
-        if not clients.filter(pk=client.pk).exists():
-            raise ValidationError({"__all__": NO_MATCHING_CLIENT_MESSAGE})
-        mine = [
-            p
-            for p in plans
-            if (p.table1.insurer_number, p.table1.insured_number)
-            == (client.insurer_number, client.insured_number)
-        ]
-        if not mine:
-            first = plans[0].table1
-            raise ValidationError(
-                {
-                    "__all__": OTHER_CLIENT_MESSAGE.format(
-                        insurer=first.insurer_number, insured=first.insured_number
-                    )
-                }
-            )
-    else:
-        mine = []
-        for received in plans:
-            found = clients.filter(
-                insurer_number=received.table1.insurer_number,
-                insured_number=received.table1.insured_number,
-            ).first()
-            if found is not None:
-                client = client or found
-                if found.pk == client.pk:
-                    mine.append(received)
-        if client is None:
-            raise ValidationError({"__all__": NO_MATCHING_CLIENT_MESSAGE})
-    if len(mine) > 1:
-        raise ValidationError({"__all__": SEVERAL_PLANS_MESSAGE})
-    return client, mine[0]
-
-
-@transaction.atomic
-def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, bytes]) -> CarePlan:
-    """Create a new 原案 from a received sending unit. Raises `CsvReadError` for format problems
-    (field-level, from the reader) and `ValidationError` (Japanese) when no visible client
-    matches or the client already has an open draft."""
-    require_writer(actor)
-    unit = read_sending_unit(files)
-    plans = unit.plans()
-    if not plans:
-        raise ValidationError({"__all__": "第1表の計画が含まれていません。"})
-    client, received = _match_client(actor, client, plans)
-    Client.objects.select_for_update().get(pk=client.pk)
-    if CarePlan.objects.filter(
-        client=client, status__in=[PlanStatus.DRAFT, PlanStatus.MET]
-    ).exists():
-        raise ValidationError({"__all__": OPEN_DRAFT_MESSAGE})
-    t1 = received.table1
-    starts = [parse_period(r.period)[0] for r in received.table2] + [
-        parse_period(r.short_term_period)[0] for r in received.table2
-    ]
-    starts_on = min([d for d in starts if d] or [t1.plan_date])
-    assessment = (
-        Assessment.objects.filter(client=client, assessed_on__lte=t1.plan_date)
-        .order_by("-assessed_on", "-sequence")
-        .first()
-    )
-    certification = services._certification_fields(client, starts_on)
-    non_weekly = next((r.non_weekly_services for r in received.table3 if r.non_weekly_services), "")
-    plan = CarePlan.objects.create(
-        client=client,
-        sequence=(CarePlan.objects.filter(client=client).aggregate(m=Max("sequence"))["m"] or 0)
-        + 1,
-        status=PlanStatus.DRAFT,
-        assessment=assessment,
-        author=actor.staff,
-        sheet_date=t1.created_on,
-        plan_kind=t1.plan_category if t1.plan_category in PlanKind.values else PlanKind.INITIAL,
-        drafted_on=t1.plan_date,
-        first_plan_on=t1.first_plan_date,
-        starts_on=starts_on,
-        wishes_and_analysis=t1.assessment_result,
-        committee_opinion=t1.committee_opinion,
-        overall_policy=t1.overall_policy,
-        living_support_reason=t1.daily_living_support_reason,
-        living_support_other=t1.daily_living_support_other_reason[:200],
-        non_weekly_services=non_weekly,
-        **certification,
-    )
-    providers = {
-        p.provider_number: p
-        for p in ServiceProvider.objects.filter(
-            office=client.office,
-            provider_number__in={r.provider_office_number for r in received.table2},
-        )
-    }
-    needs: dict[int, Need] = {}
-    goals: dict[tuple[int, int], Goal] = {}
-    rows = sorted(received.table2, key=lambda r: (r.need_number, r.goal_number, r.support_number))
-    for row in rows:
-        need = needs.get(row.need_number)
-        if need is None:
-            need = needs[row.need_number] = Need.objects.create(
-                plan=plan, order=row.need_number, text=row.need
-            )
-        goal = goals.get((row.need_number, row.goal_number))
-        if goal is None:
-            long_from, long_to = parse_period(row.long_term_period)
-            short_from, short_to = parse_period(row.short_term_period)
-            goal = goals[(row.need_number, row.goal_number)] = Goal.objects.create(
-                need=need,
-                order=row.goal_number,
-                long_term=row.long_term_goal,
-                long_term_from=long_from or starts_on,
-                long_term_to=long_to,
-                short_term=row.short_term_goal,
-                short_term_from=short_from or starts_on,
-                short_term_to=short_to,
-            )
-        period_from, period_to = parse_period(row.period)
-        provider = providers.get(row.provider_office_number)
-        service_type = _SERVICE_TYPE_BY_LABEL.get(row.service_kind.strip(), "")
-        linked = (
-            row.insurance_covered == "Y"
-            and provider is not None
-            and service_type in provider.service_types
-        )
-        provider_text = row.provider_office_name
-        if not linked and row.provider_office_number and provider is None:
-            provider_text = f"{row.provider_office_name}（{row.provider_office_number}）"
-        SupportItem.objects.create(
-            goal=goal,
-            order=row.support_number,
-            content=row.service_content,
-            insured=linked,
-            service_type=service_type if linked else "",
-            service_kind_text="" if linked else row.service_kind[:100],
-            provider=provider if linked else None,
-            provider_text="" if linked else provider_text[:100],
-            frequency=row.frequency[:100],
-            period_from=period_from or starts_on,
-            period_to=period_to,
-        )
-    for row in received.table3:
-        start, end = _time(row.start_time), _time(row.end_time)
-        if row.service_content and row.weekday and start and end and end > start:
-            WeeklyService.objects.create(
-                plan=plan,
-                weekday=int(row.weekday),
-                starts_at=start,
-                ends_at=end,
-                content=row.service_content[:100],
-                insured=False,
-            )
-        activity_start = _time(row.activity_start_time)
-        if row.daily_activity and activity_start:
-            activity_end = _time(row.activity_end_time)
-            DailyActivity.objects.create(
-                plan=plan,
-                starts_at=activity_start,
-                ends_at=activity_end if activity_end and activity_end > activity_start else None,
-                activity=row.daily_activity[:100],
-            )
-    return plan

@@ -195,6 +195,10 @@ class CarePlan(models.Model):
     )
     delivered_on = models.DateField("利用者への交付日", null=True, blank=True)
     superseded_on = models.DateField("改訂日", null=True, blank=True)
+    # ケアプランデータ連携 import: what could not be read as sent (row, field, raw text, message)
+    import_warnings = models.JSONField(
+        "取り込み時の確認事項", default=list, blank=True, editable=False
+    )
     version = models.PositiveIntegerField("更新番号", default=1, editable=False)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
 

@@ -28,9 +28,9 @@ def beyond_thirty_day_numbers(
        stay, any gap starts a new one. Day 1 of the month continues the stay carried in
        from the previous month (`consecutive_days_before_month` days long).
     2. Days whose position in the stay exceeds 30 are returned: they are not insured.
-    3. With `restart_after_self_pay_day`, the day after such a self-pay day starts a new
-       count (one self-pay day breaks the continuity); without it every later day of the
-       same continuous stay stays self-pay (REFERENCE Unconfirmed #14).
+    3. With `restart_after_self_pay_day` (the engine's default), the day after such a
+       self-pay day starts a new count (one self-pay day breaks the continuity); without it
+       every later day of the same continuous stay stays self-pay (REFERENCE Unconfirmed #14).
     """
     beyond: list[int] = []
     previous_day = 0

@@ -99,13 +99,14 @@ class CalculationOptions:
     `out_of_limit_additions_charged_separately` (Unconfirmed #8): True computes 費用総額 etc.
     on each 区分支給限度対象外 加算 row of a limit-managed type on its own, as the official
     記載例 does; False folds them into the provider × type total.
-    `short_stay_count_restarts_after_self_pay_day` (Unconfirmed #14): True starts a new
-    30-day count the day after a self-pay day 31; False keeps every day from 31 self-pay
-    while the stay is continuous.
+    `short_stay_count_restarts_after_self_pay_day` (Unconfirmed #14): True (default, the
+    evidence REFERENCE now gives) makes day 31 of a continuous stay self-pay and starts a new
+    30-day count the next day; False keeps every day from 31 self-pay while the stay is
+    continuous.
     """
 
     out_of_limit_additions_charged_separately: bool = True
-    short_stay_count_restarts_after_self_pay_day: bool = False
+    short_stay_count_restarts_after_self_pay_day: bool = True
 
 
 # ---------------------------------------------------------------------------------------

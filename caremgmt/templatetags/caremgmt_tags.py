@@ -13,6 +13,10 @@ register = template.Library()
 
 
 def _local_date(value: dt.date | dt.datetime | None) -> dt.date | None:
+    """The local date of `value`; None for anything that is not a date (a missing related
+    object's attribute renders as "" in templates, e.g. an imported plan's assessment)."""
+    if not isinstance(value, dt.date):
+        return None
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)

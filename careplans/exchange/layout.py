@@ -25,6 +25,7 @@ import datetime as dt
 import io
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -286,6 +287,9 @@ class ParsedFile:
 def _parse_value(spec: FieldSpec, text: str) -> Any:
     if any(is_gaiji(ch) for ch in text):
         raise ValueError("外字(MS932の利用者定義領域)は使えません")
+    if spec.kind != "text":
+        # other vendors write full-width digits (２０２６０４０１) or pad with spaces
+        text = unicodedata.normalize("NFKC", text).strip()
     if text == "" or (spec.blank and text == spec.blank):
         if spec.kind in ("digits", "date"):
             return None
@@ -315,7 +319,9 @@ def _parse_value(spec: FieldSpec, text: str) -> Any:
 
 
 def _looks_like_header(columns: list[str]) -> bool:
-    return bool(columns) and not _CSV_VERSION.fullmatch(columns[0])
+    return bool(columns) and not _CSV_VERSION.fullmatch(
+        unicodedata.normalize("NFKC", columns[0]).strip()
+    )
 
 
 def parse_rows(layout: Layout, data: bytes) -> ParsedFile:

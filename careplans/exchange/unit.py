@@ -44,7 +44,8 @@ class SendingUnit:
     """One confirmed plan (第1〜3表 + 利用者補足) for one provider office and service type.
 
     `sent_at` is the local (JST) time of sending; it becomes the shared ファイル連番. 第3表 may
-    be empty (its file is then left out); 第2表 must have at least one 援助内容.
+    be empty (its file is then written empty: the 送信単位 is always 第1〜3表 + 補足); 第2表
+    must have at least one 援助内容.
     """
 
     sender_office_number: str
@@ -106,9 +107,9 @@ def build_sending_unit(
         unit.file_name("UPHOSOKU"): write_uphosoku([unit.supplement], options, report),
         unit.file_name("UP1KYO"): write_up1kyo([unit.table1], options, report),
         unit.file_name("UP2KYO"): write_up2kyo(unit.table2, options, report),
+        # always part of the unit; no rows → an empty file (no header row, as every file)
+        unit.file_name("UP3KYO"): write_up3kyo(unit.table3, options, report),
     }
-    if unit.table3:
-        files[unit.file_name("UP3KYO")] = write_up3kyo(unit.table3, options, report)
     return files
 
 

@@ -52,7 +52,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     import io
     import zipfile
 
-    from careplans.exchange_mapping import careplan_export
+    from careplans.exchange_mapping import careplan_export, out_of_scope_items
 
     plan = visible_plan(request, pk)
     providers = services.plan_providers(plan)
@@ -104,6 +104,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "providers": providers,
             "substitutions": substitutions,
+            "left_out": out_of_scope_items(plan),
             "back_url": reverse("careplans:plan", args=[plan.pk]),
         },
     )
@@ -166,7 +167,8 @@ class _ImportForm(Form):
 def plan_import(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Upload a received ケアプランデータ連携 unit for this client → a new 原案."""
     from careplans.exchange import CsvReadError
-    from careplans.exchange_mapping import careplan_import, problem_message
+    from careplans.exchange_import import careplan_import
+    from careplans.exchange_mapping import problem_message
 
     require_writer(request.actor)
     client = visible_client(request, client_pk)
@@ -188,6 +190,12 @@ def plan_import(request: HttpRequest, client_pk: int) -> HttpResponse:
                 "事業所が名簿にない援助内容と第3表の週間サービスは保険外の行になっています。"
                 "事業所・サービスコードを確認してください。",
             )
+            if plan.import_warnings:
+                messages.warning(
+                    request,
+                    f"そのまま取り込めなかった箇所が{len(plan.import_warnings)}件あります。"
+                    "「取り込み時の確認事項」を確認して修正してください。",
+                )
             return redirect("careplans:plan", pk=plan.pk)
     return render(
         request,

@@ -1,6 +1,5 @@
 """Worked examples of REFERENCE (§5, §7, §8) and the engine's documented rules, exact values."""
 
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -24,6 +23,7 @@ from billing.calc import (
 )
 from billing.calc.rounding import percentage_units, rental_units, unit_price_from_formula, yen_floor
 from billing.calc.schedule import Basis, CodeKind, ServiceCode
+from billing.calc.short_stay import beyond_thirty_day_numbers
 
 SCHEDULE = load_r6_fee_schedule()
 HOME_HELP = "1310000001"  # 訪問介護
@@ -189,8 +189,8 @@ def test_care_management_uses_month_end_level_variant():
 
 
 def example_schedule() -> FeeSchedule:
-    """R6 data plus three codes shaped like the 記載例, with 21 priced in the 55 % group
-    (1級地 → 11.10, the 単価 of the 記載例)."""
+    """R6 data plus three codes shaped like the 記載例. No price override: 21 is in the 55 %
+    group (REFERENCE §7, corrected), so the real 1級地 price is the 記載例's 11.10."""
     extra = [
         ServiceCode(
             "219901",
@@ -232,12 +232,9 @@ def example_schedule() -> FeeSchedule:
             date(2024, 4, 1),
         ),
     ]
-    types = [
-        replace(t, labor_cost_group="55") if t.code == "21" else t for t in read_service_types()
-    ]
     return FeeSchedule(
         service_codes=[*read_service_codes(), *extra],
-        service_types=types,
+        service_types=read_service_types(),
         care_level_limits=read_care_level_limits(),
         regional_unit_prices=read_regional_unit_prices(),
     )
@@ -472,14 +469,18 @@ def short_stay_month(consecutive_before: int, before: int, options=None):
     )
 
 
-def test_thirty_day_rule_with_stay_carried_in_from_previous_month():
-    result = short_stay_month(consecutive_before=20, before=81)
+NO_RESTART = CalculationOptions(short_stay_count_restarts_after_self_pay_day=False)
+
+
+def test_thirty_day_rule_without_restart_option():
+    """The non-default reading of Unconfirmed #14: every day from 31 stays self-pay."""
+    result = short_stay_month(consecutive_before=20, before=81, options=NO_RESTART)
     stay = subtotal(result, SHORT_STAY, "21")
     # July 1–10 are days 21–30 of the stay; July 11–15 (and the 送迎 on the 15th) are 30日超
     assert stay.limit_target_units == 10 * 745 + 184
     assert stay.beyond_thirty_days_units == 5 * 745 + 184
-    assert stay.unit_price == Decimal("10.90")
-    assert yen(stay.charges[-1]) == (0, 0, 0, 42608)  # floor(3,909 × 10.90)
+    assert stay.unit_price == Decimal("11.10")
+    assert yen(stay.charges[-1]) == (0, 0, 0, 43389)  # floor(3,909 × 11.10) = floor(43,389.9)
     assert result.short_stay.beyond_thirty_days_dates == days(2024, 7, 11, 12, 13, 14, 15)
     assert (result.short_stay.planned_days, result.short_stay.cumulative_days) == (10, 91)
     assert result.short_stay.certification_period_days == 183
@@ -489,17 +490,109 @@ def test_thirty_day_rule_with_stay_carried_in_from_previous_month():
 
 
 def test_half_certification_period_warning():
-    result = short_stay_month(consecutive_before=20, before=82)
+    result = short_stay_month(consecutive_before=20, before=82, options=NO_RESTART)
     (warning,) = [i for i in result.issues if i.code == "short_stay_over_half_certification_period"]
     assert warning.severity == "warning"
     assert "92日" in warning.message and "183日" in warning.message
 
 
-def test_thirty_day_count_restart_option():
-    restart = CalculationOptions(short_stay_count_restarts_after_self_pay_day=True)
-    result = short_stay_month(consecutive_before=20, before=0, options=restart)
+def test_thirty_day_count_restarts_after_the_self_pay_day_by_default():
+    """Unconfirmed #14 default: day 31 is 全額自費, the next day is day 1 of a new count."""
+    assert CalculationOptions().short_stay_count_restarts_after_self_pay_day is True
+    result = short_stay_month(consecutive_before=20, before=0)
     assert result.short_stay.beyond_thirty_days_dates == (date(2024, 7, 11),)
-    assert subtotal(result, SHORT_STAY, "21").beyond_thirty_days_units == 745
+    stay = subtotal(result, SHORT_STAY, "21")
+    assert stay.beyond_thirty_days_units == 745
+    assert stay.limit_target_units == 14 * 745 + 2 * 184
+    assert yen(stay.charges[-1]) == (0, 0, 0, 8269)  # floor(745 × 11.10) = floor(8,269.5)
+
+
+def test_forty_day_continuous_stay():
+    """Days 1–9 in June, July 1–31 = days 10–40: day 31 (July 22) is self-pay, days 32–40
+    (July 23–31) are covered and counted again from 1 (day 31 of the new count would be the
+    stay's day 62)."""
+    lines = [ServiceLine(SHORT_STAY, "212131", days(2024, 7, *range(1, 32)))]  # 745 a day
+    result = calculate(
+        month(
+            lines,
+            level="23",
+            certifications=(certified("23", date(2024, 4, 1), date(2025, 3, 31)),),
+            short_stay_consecutive_days_before_month=9,
+            short_stay_days_before_month=9,
+        )
+    )
+    assert result.short_stay.beyond_thirty_days_dates == (date(2024, 7, 22),)
+    assert result.short_stay.planned_days == 30
+    stay = subtotal(result, SHORT_STAY, "21")
+    assert stay.beyond_thirty_days_units == 745
+    assert stay.limit_target_units == 30 * 745
+    covered_after = [r for r in result.detail_rows if not r.beyond_thirty_days]
+    assert sum(r.count for r in covered_after if r.service_code == "212131") == 30
+    # the count really starts again: a 71-day run has self-pay days 31 and 62 only
+    assert beyond_thirty_day_numbers(range(1, 41), 0, restart_after_self_pay_day=True) == [31]
+    assert beyond_thirty_day_numbers(range(1, 72), 0, restart_after_self_pay_day=True) == [
+        31,
+        62,
+    ]
+    assert beyond_thirty_day_numbers(range(1, 41), 0, restart_after_self_pay_day=False) == list(
+        range(31, 41)
+    )
+
+
+# -- 短期入所生活介護 at every 級地 (55 % group) ---------------------------------------------
+
+SHORT_STAY_PRICE_BY_GRADE = {  # 10 + 10 × 上乗せ割合 × 55 %, half-up to 2 decimals
+    "1": "11.10",  # 10 + 10 × 0.20 × 0.55 = 11.10
+    "2": "10.88",  # 10.88
+    "3": "10.83",  # 10.825 → 10.83
+    "4": "10.66",  # 10.66
+    "5": "10.55",  # 10.55
+    "6": "10.33",  # 10.33
+    "7": "10.17",  # 10.165 → 10.17
+    "other": "10.00",
+}
+SHORT_STAY_SEVEN_DAYS_YEN = {  # floor(5,215 × price)
+    "1": 57886,  # 57,886.5
+    "2": 56739,  # 56,739.2
+    "3": 56478,  # 56,478.45
+    "4": 55591,  # 55,591.9
+    "5": 55018,  # 55,018.25
+    "6": 53870,  # 53,870.95
+    "7": 53036,  # 53,036.55
+    "other": 52150,
+}
+
+
+@pytest.mark.parametrize("grade", list(SHORT_STAY_PRICE_BY_GRADE))
+def test_short_stay_priced_in_the_55_percent_group_at_every_grade(grade):
+    """要介護3 併設型Ⅰ 745 units × 7 days (was 10.90 at 1級地 while 21 sat in the 45 % group)."""
+    providers = (provider(SHORT_STAY, "21", grade=grade),)
+    client_month = month(
+        [ServiceLine(SHORT_STAY, "212131", days(2024, 7, *range(1, 8)))],
+        level="23",
+        providers=providers,
+    )
+    stay = subtotal(calculate(client_month), SHORT_STAY, "21")
+    assert stay.unit_price == Decimal(SHORT_STAY_PRICE_BY_GRADE[grade])
+    assert stay.within_limit_units == 5215
+    assert stay.total_cost == SHORT_STAY_SEVEN_DAYS_YEN[grade]
+
+
+@pytest.mark.parametrize("code", ["21", "24"])
+def test_short_stay_life_care_types_are_in_the_55_percent_group(code):
+    groups = {t.code: t.labor_cost_group for t in read_service_types()}
+    assert groups[code] == "55"
+
+
+def test_labour_cost_groups_match_reference_section_7():
+    groups = {t.code: t.labor_cost_group for t in read_service_types()}
+    expected = {
+        "70": {"11", "12", "13", "43", "46", "62", "63", "71", "76"},
+        "55": {"14", "16", "21", "24", "64", "66", "68", "69", "72", "73", "74", "75", "77", "79"},
+        "45": {"15", "22", "23", "2A", "25", "26", "2B", "27", "28", "38", "39", "78"},
+        "fixed10": {"17", "31", "34", "67"},
+    }
+    assert {g: {c for c, v in groups.items() if v == g} for g in expected} == expected
 
 
 def test_short_stay_days_partly_over_limit_count_proportionally():

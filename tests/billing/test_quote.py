@@ -86,6 +86,25 @@ def test_explicit_and_default_over_limit_allocation() -> None:
     assert sum(line["planned_units"] for line in default["benefit_management_lines"]) == 16765
 
 
+def test_short_stay_third_grade_hand_computed() -> None:
+    """短期入所生活介護 is in the 55 % group: 3級地 = 10 + 10 × 15 % × 55 % = 10.825 → 10.83.
+    5,215 units → floor(56,478.45) = 56,478円; 保険 floor(50,830.2) = 50,830円; 負担 5,648円."""
+    document = quote("tanki_seikatsu_3kyuchi.json")
+    stay = subtotal(document, "21")
+    assert stay["unit_price"] == "10.83"
+    assert (
+        stay["within_limit_units"],
+        stay["total_cost"],
+        stay["insurance_claim"],
+        stay["user_copay"],
+        stay["user_full_pay"],
+    ) == (5215, 56478, 50830, 5648, 0)
+    assert document["short_stay"]["planned_days"] == 7
+    assert document["benefit_management_lines"] == [
+        {"provider_number": "1370300031", "service_type": "21", "planned_units": 5215}
+    ]
+
+
 def test_invalid_input_names_the_field(tmp_path) -> None:  # noqa: ANN001
     document = json.loads((EXAMPLES / "houmon_kaigo_1kyuchi.json").read_text())
     document["service_lines"][0]["dates"][2] = "2026-12-32"

@@ -38,3 +38,13 @@ def test_template_filter_uses_local_date_for_datetimes() -> None:
 def test_age_on() -> None:
     assert age_on(dt.date(1940, 12, 2), dt.date(2026, 12, 1)) == 85
     assert age_on(dt.date(1940, 12, 1), dt.date(2026, 12, 1)) == 86
+
+
+def test_date_filters_render_a_missing_value_as_empty() -> None:
+    """A missing related object's attribute reaches the filter as "" (an imported plan
+    without a basis assessment rendered a server error)."""
+    from caremgmt.templatetags.caremgmt_tags import wareki_date as date_filter
+    from caremgmt.templatetags.caremgmt_tags import wareki_month as month_filter
+    from caremgmt.templatetags.caremgmt_tags import wareki_short as short_filter
+
+    assert [date_filter(""), month_filter(""), short_filter(None)] == ["", "", ""]

@@ -14,7 +14,8 @@ from django.urls import reverse
 from caremgmt.access import actor_for
 from caremgmt.models import AccessLog
 from careplans import services
-from careplans.exchange_mapping import careplan_export, careplan_import
+from careplans.exchange_import import careplan_import
+from careplans.exchange_mapping import careplan_export
 from careplans.models import CarePlan, PlanStatus
 from tests.factories import ClientFactory
 

@@ -1,0 +1,322 @@
+"""ケアプランデータ連携 import: a received sending unit → a new 原案 (REFERENCE §3).
+
+`careplan_import` reads a received unit and creates a new 原案 for the client with the same
+保険者番号 + 被保険者番号, within the actor's visible clients.
+
+* 第2表 rows whose サービス事業者コード names a provider of our directory that offers the
+  サービス種別 become insured rows linked to that provider. Unknown provider numbers (or a
+  service kind we cannot map) become **保険外 free-text rows** (事業所名/番号 and 種別 kept as
+  text, no provider link) — the care manager re-links them before confirming.
+* Periods (長期期間, 短期期間, 実施期間) are free text; `careplans.exchange.periods` reads the
+  shapes other vendors write (和暦, full-width digits, any separator). A period that cannot
+  be read (or is missing) is **never replaced silently**: the row gets the plan start as a
+  placeholder start and no end, and a warning naming the row and the raw text is stored in
+  `CarePlan.import_warnings`, shown on the plan page until the plan is confirmed.
+* 第3表 rows carry no provider or サービスコード in the CSV, so weekly rows come in as 保険外
+  rows (content, 曜日, times kept). An end time of 2400 is stored as 23:59:59 (`END_OF_DAY`,
+  written back as 2400) with a warning; rows whose times cannot be used are left out with a
+  warning.
+* The certification (認定日, 有効期間, 要介護度) is taken from our client history as of the
+  plan start, not from the file; 計画の開始日 = the earliest 援助内容/短期目標 start (else the
+  計画作成(変更)日). The basis assessment is the client's latest one on or before that date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from caremgmt.access import Actor, require_writer, visible
+from caremgmt.choices import ServiceType
+from caremgmt.wareki import wareki_date
+from careplans import services
+from careplans.exchange import read_sending_unit
+from careplans.exchange.periods import PeriodError, parse_period
+from careplans.exchange.unit import ReceivedPlan
+from careplans.exchange_mapping import END_OF_DAY
+from careplans.models import (
+    Assessment,
+    CarePlan,
+    DailyActivity,
+    Goal,
+    Need,
+    PlanKind,
+    PlanStatus,
+    SupportItem,
+    WeeklyService,
+)
+from clients.models import Client, ServiceProvider
+
+NO_MATCHING_CLIENT_MESSAGE = "保険者番号・被保険者番号が一致する利用者が見つかりません（担当している利用者のみ取り込めます）。"
+OTHER_CLIENT_MESSAGE = (
+    "ファイルの保険者番号・被保険者番号（{insurer}・{insured}）がこの利用者と一致しません。"
+)
+OPEN_DRAFT_MESSAGE = (
+    "作成中の原案が既にあります。取り込む前にその原案を確定するか削除してください。"
+)
+SEVERAL_PLANS_MESSAGE = "この利用者の計画が複数含まれています。1つの計画だけを取り込んでください。"
+PERIOD_PLACEHOLDER_MESSAGE = (
+    "期間を読み取れませんでした。開始は仮に計画の開始日（{start}）、終了は空にしています。"
+    "正しい期間に直してください。（{reason}）"
+)
+PERIOD_MISSING_MESSAGE = (
+    "期間がありません。開始は仮に計画の開始日（{start}）にしています。確認してください。"
+)
+END_OF_DAY_MESSAGE = "終了時刻2400（24:00）は23:59:59（その日の終わり）として取り込みました。"
+WEEKLY_SKIPPED_MESSAGE = (
+    "時刻が読めない、または終了が開始より前のため週間サービスに取り込みませんでした。"
+)
+ACTIVITY_SKIPPED_MESSAGE = "開始時刻が読めないため主な日常生活上の活動に取り込みませんでした。"
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    """Something in the received files that could not be taken over as sent."""
+
+    row: str  # e.g. 第2表 課題1・目標1・援助内容2
+    field: str  # the spec's item name
+    raw: str  # the text as received
+    message: str
+
+
+def _goal_row(row) -> str:  # noqa: ANN001
+    return f"第2表 課題{row.need_number}・目標{row.goal_number}"
+
+
+def _item_row(row) -> str:  # noqa: ANN001
+    return f"{_goal_row(row)}・援助内容{row.support_number}"
+
+
+class _Periods:
+    """Reads periods, records a warning for each one it cannot take over."""
+
+    def __init__(self, placeholder: dt.date) -> None:
+        self.placeholder = placeholder
+        self.warnings: list[ImportWarning] = []
+
+    def read(self, text: str, *, row: str, field: str) -> tuple[dt.date, dt.date | None]:
+        try:
+            start, end = parse_period(text)
+        except PeriodError as error:
+            message = PERIOD_PLACEHOLDER_MESSAGE.format(
+                start=wareki_date(self.placeholder), reason=error
+            )
+            self.warnings.append(ImportWarning(row, field, text, message))
+            return self.placeholder, None
+        if start is None:
+            message = PERIOD_MISSING_MESSAGE.format(start=wareki_date(self.placeholder))
+            self.warnings.append(ImportWarning(row, field, text, message))
+            return self.placeholder, end
+        return start, end
+
+
+def _start(text: str) -> dt.date | None:
+    try:
+        return parse_period(text)[0]
+    except PeriodError:
+        return None
+
+
+def parse_hhmm(hhmm: str, *, end: bool = False) -> dt.time | None:
+    """HHMM → time. 2400 is the end of the day: `END_OF_DAY` as an end, None as a start."""
+    if not hhmm:
+        return None
+    hours, minutes = int(hhmm[:2]), int(hhmm[2:])
+    if hours >= 24:
+        return END_OF_DAY if end else None
+    return dt.time(hours, minutes)
+
+
+_SERVICE_TYPE_BY_LABEL = {label: value for value, label in ServiceType.choices}
+
+
+def _match_client(actor: Actor, client: Client | None, plans: list[ReceivedPlan]) -> tuple:
+    clients = visible(Client.objects.all(), actor)
+    if client is not None:
+        if not clients.filter(pk=client.pk).exists():
+            raise ValidationError({"__all__": NO_MATCHING_CLIENT_MESSAGE})
+        mine = [
+            p
+            for p in plans
+            if (p.table1.insurer_number, p.table1.insured_number)
+            == (client.insurer_number, client.insured_number)
+        ]
+        if not mine:
+            first = plans[0].table1
+            raise ValidationError(
+                {
+                    "__all__": OTHER_CLIENT_MESSAGE.format(
+                        insurer=first.insurer_number, insured=first.insured_number
+                    )
+                }
+            )
+    else:
+        mine = []
+        for received in plans:
+            found = clients.filter(
+                insurer_number=received.table1.insurer_number,
+                insured_number=received.table1.insured_number,
+            ).first()
+            if found is not None:
+                client = client or found
+                if found.pk == client.pk:
+                    mine.append(received)
+        if client is None:
+            raise ValidationError({"__all__": NO_MATCHING_CLIENT_MESSAGE})
+    if len(mine) > 1:
+        raise ValidationError({"__all__": SEVERAL_PLANS_MESSAGE})
+    return client, mine[0]
+
+
+@transaction.atomic
+def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, bytes]) -> CarePlan:
+    """Create a new 原案 from a received sending unit. Raises `CsvReadError` for format problems
+    (field-level, from the reader) and `ValidationError` (Japanese) when no visible client
+    matches or the client already has an open draft."""
+    require_writer(actor)
+    unit = read_sending_unit(files)
+    plans = unit.plans()
+    if not plans:
+        raise ValidationError({"__all__": "第1表の計画が含まれていません。"})
+    client, received = _match_client(actor, client, plans)
+    Client.objects.select_for_update().get(pk=client.pk)
+    if CarePlan.objects.filter(
+        client=client, status__in=[PlanStatus.DRAFT, PlanStatus.MET]
+    ).exists():
+        raise ValidationError({"__all__": OPEN_DRAFT_MESSAGE})
+    t1 = received.table1
+    starts = [_start(r.period) for r in received.table2] + [
+        _start(r.short_term_period) for r in received.table2
+    ]
+    starts_on = min([d for d in starts if d] or [t1.plan_date])
+    periods = _Periods(starts_on)
+    warnings = periods.warnings
+    assessment = (
+        Assessment.objects.filter(client=client, assessed_on__lte=t1.plan_date)
+        .order_by("-assessed_on", "-sequence")
+        .first()
+    )
+    certification = services._certification_fields(client, starts_on)
+    non_weekly = next((r.non_weekly_services for r in received.table3 if r.non_weekly_services), "")
+    plan = CarePlan.objects.create(
+        client=client,
+        sequence=(CarePlan.objects.filter(client=client).aggregate(m=Max("sequence"))["m"] or 0)
+        + 1,
+        status=PlanStatus.DRAFT,
+        assessment=assessment,
+        author=actor.staff,
+        sheet_date=t1.created_on,
+        plan_kind=t1.plan_category if t1.plan_category in PlanKind.values else PlanKind.INITIAL,
+        drafted_on=t1.plan_date,
+        first_plan_on=t1.first_plan_date,
+        starts_on=starts_on,
+        wishes_and_analysis=t1.assessment_result,
+        committee_opinion=t1.committee_opinion,
+        overall_policy=t1.overall_policy,
+        living_support_reason=t1.daily_living_support_reason,
+        living_support_other=t1.daily_living_support_other_reason[:200],
+        non_weekly_services=non_weekly,
+        **certification,
+    )
+    providers = {
+        p.provider_number: p
+        for p in ServiceProvider.objects.filter(
+            office=client.office,
+            provider_number__in={r.provider_office_number for r in received.table2},
+        )
+    }
+    needs: dict[int, Need] = {}
+    goals: dict[tuple[int, int], Goal] = {}
+    rows = sorted(received.table2, key=lambda r: (r.need_number, r.goal_number, r.support_number))
+    for row in rows:
+        need = needs.get(row.need_number)
+        if need is None:
+            need = needs[row.need_number] = Need.objects.create(
+                plan=plan, order=row.need_number, text=row.need
+            )
+        goal = goals.get((row.need_number, row.goal_number))
+        if goal is None:
+            long_from, long_to = periods.read(
+                row.long_term_period, row=_goal_row(row), field="長期期間"
+            )
+            short_from, short_to = periods.read(
+                row.short_term_period, row=_goal_row(row), field="短期期間"
+            )
+            goal = goals[(row.need_number, row.goal_number)] = Goal.objects.create(
+                need=need,
+                order=row.goal_number,
+                long_term=row.long_term_goal,
+                long_term_from=long_from,
+                long_term_to=long_to,
+                short_term=row.short_term_goal,
+                short_term_from=short_from,
+                short_term_to=short_to,
+            )
+        period_from, period_to = periods.read(row.period, row=_item_row(row), field="実施期間")
+        provider = providers.get(row.provider_office_number)
+        service_type = _SERVICE_TYPE_BY_LABEL.get(row.service_kind.strip(), "")
+        linked = (
+            row.insurance_covered == "Y"
+            and provider is not None
+            and service_type in provider.service_types
+        )
+        provider_text = row.provider_office_name
+        if not linked and row.provider_office_number and provider is None:
+            provider_text = f"{row.provider_office_name}（{row.provider_office_number}）"
+        SupportItem.objects.create(
+            goal=goal,
+            order=row.support_number,
+            content=row.service_content,
+            insured=linked,
+            service_type=service_type if linked else "",
+            service_kind_text="" if linked else row.service_kind[:100],
+            provider=provider if linked else None,
+            provider_text="" if linked else provider_text[:100],
+            frequency=row.frequency[:100],
+            period_from=period_from,
+            period_to=period_to,
+        )
+    for number, row in enumerate(received.table3, start=1):
+        label = f"第3表 {number}件目"
+        if row.service_content and row.weekday:
+            start, end = parse_hhmm(row.start_time), parse_hhmm(row.end_time, end=True)
+            times = f"{row.start_time}～{row.end_time}"
+            if start and end and end > start:
+                WeeklyService.objects.create(
+                    plan=plan,
+                    weekday=int(row.weekday),
+                    starts_at=start,
+                    ends_at=end,
+                    content=row.service_content[:100],
+                    insured=False,
+                )
+                if end == END_OF_DAY:
+                    warnings.append(ImportWarning(label, "終了時間", times, END_OF_DAY_MESSAGE))
+            else:
+                warnings.append(
+                    ImportWarning(label, "開始時間・終了時間", times, WEEKLY_SKIPPED_MESSAGE)
+                )
+        if row.daily_activity:
+            activity_start = parse_hhmm(row.activity_start_time)
+            activity_end = parse_hhmm(row.activity_end_time, end=True)
+            times = f"{row.activity_start_time}～{row.activity_end_time}"
+            if activity_start is None:
+                warnings.append(ImportWarning(label, "開始時間", times, ACTIVITY_SKIPPED_MESSAGE))
+                continue
+            DailyActivity.objects.create(
+                plan=plan,
+                starts_at=activity_start,
+                ends_at=activity_end if activity_end and activity_end > activity_start else None,
+                activity=row.daily_activity[:100],
+            )
+            if activity_end == END_OF_DAY:
+                warnings.append(ImportWarning(label, "終了時間", times, END_OF_DAY_MESSAGE))
+    if warnings:
+        plan.import_warnings = [asdict(warning) for warning in warnings]
+        plan.save(update_fields=["import_warnings"])
+    return plan
