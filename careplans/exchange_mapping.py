@@ -204,15 +204,24 @@ def plan_records(
                         period=_period(item.period_from, item.period_to),
                     )
                 )
+    # One UP3KYO row per service × weekday (a row covering 月・水・金 writes three). A band
+    # past midnight keeps its end time as is (2200→0600): end before start means next day.
     table3: list[Table3Row] = [
         Table3Row(
             **row_key,
             service_content=weekly.content,
-            weekday=str(weekly.weekday),
+            weekday=str(weekday),
             start_time=_hhmm(weekly.starts_at),
             end_time=_hhmm(weekly.ends_at),
         )
-        for weekly in plan.weekly_services.order_by("weekday", "starts_at", "pk")
+        for weekday, weekly in sorted(
+            (
+                (weekday, weekly)
+                for weekly in plan.weekly_services.all()
+                for weekday in sorted(set(weekly.weekdays))
+            ),
+            key=lambda pair: (pair[0], pair[1].starts_at, pair[1].pk),
+        )
     ]
     table3 += [
         Table3Row(
@@ -494,17 +503,24 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
             period_from=period_from or starts_on,
             period_to=period_to,
         )
+    # Rows differing only in the weekday become one weekly row covering those weekdays.
+    weekly_rows: dict[tuple[dt.time, dt.time, str], list[int]] = {}
     for row in received.table3:
         start, end = _time(row.start_time), _time(row.end_time)
-        if row.service_content and row.weekday and start and end and end > start:
-            WeeklyService.objects.create(
-                plan=plan,
-                weekday=int(row.weekday),
-                starts_at=start,
-                ends_at=end,
-                content=row.service_content[:100],
-                insured=False,
-            )
+        if row.service_content and row.weekday and start and end and end != start:
+            days = weekly_rows.setdefault((start, end, row.service_content[:100]), [])
+            if int(row.weekday) not in days:
+                days.append(int(row.weekday))
+    for (start, end, content), days in weekly_rows.items():
+        WeeklyService.objects.create(
+            plan=plan,
+            weekdays=sorted(days),
+            starts_at=start,
+            ends_at=end,
+            content=content,
+            insured=False,
+        )
+    for row in received.table3:
         activity_start = _time(row.activity_start_time)
         if row.daily_activity and activity_start:
             activity_end = _time(row.activity_end_time)

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.db.models import Max, Model, Q
 
 from caremgmt.access import Actor, require_writer
-from caremgmt.choices import ServiceType
+from caremgmt.choices import PREVENTIVE_CARE_LEVELS, ServiceType, plan_service_types
 from caremgmt.models import ServiceCode
 from careplans.models import (
+    WEEKDAY_VALUES,
     CarePlan,
     CertificationState,
     DailyActivity,
@@ -32,7 +33,11 @@ from careplans.services.common import (
     _require_editable,
     _w,
 )
+from careplans.time_bands import time_band_mismatch
 from clients.models import ApplicationStatus, CertificationApplication, ServiceProvider
+
+SAME_TIME_MESSAGE = "開始時刻と終了時刻が同じです。夜間の翌朝までのサービスは終了を翌日の時刻で入力してください（例：22:00〜6:00）。"
+WEEKDAYS_REQUIRED_MESSAGE = "曜日を1つ以上選んでください。"
 
 # --- 第2表 rows ----------------------------------------------------------------------------
 
@@ -174,6 +179,23 @@ def _check_provider_offers(
         raise ValidationError({field_name: f"この事業所は「{label}」を提供していません。"})
 
 
+def plan_care_level(plan: CarePlan) -> str | None:
+    """The care level the plan is made for (None while unknown, e.g. 申請中)."""
+    return plan.certification.care_level if plan.certification else None
+
+
+def plan_service_type_error(plan: CarePlan, service_type: str) -> str | None:
+    """Why `service_type` cannot sit on this 居宅サービス計画, if it cannot."""
+    if not service_type or service_type in plan_service_types(plan_care_level(plan)):
+        return None
+    label = ServiceType(service_type).label if service_type in ServiceType.values else service_type
+    if plan_care_level(plan) in PREVENTIVE_CARE_LEVELS:
+        return f"「{label}」は要支援・事業対象者の方の計画では選べません。介護予防のサービス種別を選んでください。"
+    if service_type in plan_service_types(None):
+        return f"「{label}」は要支援の方向けのサービス種別です。要介護の方には居宅サービスの種別を選んでください。"
+    return f"「{label}」は居宅サービス計画に位置付けられるサービス種別ではありません（施設サービス等）。"
+
+
 @transaction.atomic
 def support_item_save(
     *,
@@ -192,6 +214,8 @@ def support_item_save(
     errors = {}
     if insured and not service_type:
         errors["service_type"] = "保険給付対象のサービスはサービス種別を選んでください。"
+    elif type_error := plan_service_type_error(locked, service_type):
+        errors["service_type"] = type_error
     if insured and provider is None:
         errors["provider"] = "保険給付対象のサービスは事業所を選んでください。"
     start, end = fields.get("period_from"), fields.get("period_to")
@@ -246,17 +270,22 @@ def weekly_service_save(
     weekly: WeeklyService | None,
     fields: Mapping[str, Any],
 ) -> SaveResult:
-    """Save one weekday item of 第3表. Insured items need a provider offering the code's
-    service type and a サービスコード valid on the plan's start date."""
+    """Save one 第3表 item on one or more weekdays. Insured items need a provider offering the
+    code's service type and a サービスコード valid on the plan's start date; a time band whose
+    length does not fit the code's duration (通所介護 4時間以上5時間未満 for 9:30〜16:30) is
+    saved with a warning. An end before the start runs to the next morning (22:00〜翌6:00)."""
     require_writer(actor)
     locked = _edit_rows(plan, expected_version)
     insured = bool(fields.get("insured"))
     provider: ServiceProvider | None = fields.get("provider")
     code = (fields.get("service_code") or "").strip().upper()
     errors: dict[str, str] = {}
+    weekdays = sorted({int(day) for day in fields.get("weekdays") or []})
+    if not weekdays or not set(weekdays) <= set(WEEKDAY_VALUES):
+        errors["weekdays"] = WEEKDAYS_REQUIRED_MESSAGE
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
-    if starts_at and ends_at and ends_at <= starts_at:
-        errors["ends_at"] = TIME_ORDER_MESSAGE
+    if starts_at and ends_at and ends_at == starts_at:
+        errors["ends_at"] = SAME_TIME_MESSAGE
     warnings: list[str] = []
     if insured:
         if provider is None:
@@ -274,36 +303,53 @@ def weekly_service_save(
                     f"サービスコード「{code}」は計画の開始日（{_w(locked.starts_on)}）に"
                     "有効ではありません。"
                 )
-            elif provider is not None and "provider" not in errors:
-                try:
-                    _check_provider_offers(provider, service_code.service_type_id, "provider")
-                except ValidationError as error:
-                    errors.update({k: v[0] for k, v in error.message_dict.items()})
-                care_level = locked.certification.care_level if locked.certification else None
-                if (
-                    service_code.care_levels
-                    and care_level
-                    and care_level not in service_code.care_levels
-                ):
-                    warnings.append(
-                        f"サービスコード「{code}」（{service_code.name}）は"
-                        f"現在の要介護度（{locked.certification.get_care_level_display()}）向けではありません。"
-                    )
+            else:
+                if type_error := plan_service_type_error(locked, service_code.service_type_id):
+                    errors["service_code"] = type_error
+                if provider is not None and "provider" not in errors:
+                    try:
+                        _check_provider_offers(provider, service_code.service_type_id, "provider")
+                    except ValidationError as error:
+                        errors.update({k: v[0] for k, v in error.message_dict.items()})
+                warnings += _code_warnings(locked, service_code, starts_at, ends_at)
     if errors:
         raise ValidationError(errors)
     if weekly is None:
         weekly = WeeklyService(plan=locked)
-    weekly.weekday = fields.get("weekday")
+    weekly.weekdays = weekdays
     weekly.starts_at = starts_at
     weekly.ends_at = ends_at
     weekly.content = fields.get("content") or ""
     weekly.insured = insured
     weekly.provider = provider
-    weekly.service_code = code if insured else code
+    weekly.service_code = code
     weekly.support_item = fields.get("support_item")
     weekly.save()
     _bump(locked)
     return SaveResult(weekly, warnings)
+
+
+def _code_warnings(
+    plan: CarePlan, service_code: ServiceCode, starts_at: Any, ends_at: Any
+) -> list[str]:
+    warnings = []
+    care_level = plan_care_level(plan)
+    if service_code.care_levels and care_level and care_level not in service_code.care_levels:
+        warnings.append(
+            f"サービスコード「{service_code.code}」（{service_code.name}）は"
+            f"現在の要介護度（{plan.certification.get_care_level_display()}）向けではありません。"
+        )
+    if starts_at and ends_at:
+        mismatch = time_band_mismatch(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            code=service_code.code,
+            service_type=service_code.service_type_id,
+            name=service_code.name,
+        )
+        if mismatch:
+            warnings.append(mismatch)
+    return warnings
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caremgmt.access import get_visible_or_404, require_writer
 from careplans import selectors, services
@@ -205,9 +205,26 @@ def support_item_edit(
         instance=item,
         save=save,
         title=f"援助内容（短期目標：{goal.short_term[:20]}）",
-        form_kwargs={"providers": selectors.visible_providers(actor=request.actor)},
+        form_kwargs={"providers": selectors.visible_providers(actor=request.actor), "plan": plan},
         anchor="#table2",
     )
+
+
+@require_GET
+def item_providers(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx fragment: the 事業所 select of the 援助内容 form, narrowed to the providers that
+    offer the chosen サービス種別 (`?service_type=15&provider=<kept if still offered>`)."""
+    require_writer(request.actor)
+    plan = visible_plan(request, pk)
+    form = SupportItemForm(
+        initial={
+            "service_type": request.GET.get("service_type", ""),
+            "provider": request.GET.get("provider") or None,
+        },
+        providers=selectors.visible_providers(actor=request.actor),
+        plan=plan,
+    )
+    return HttpResponse(str(form["provider"]))
 
 
 @require_http_methods(["GET", "POST"])

@@ -148,7 +148,12 @@ def test_load_demo_is_idempotent() -> None:
 def test_security_headers_on_staff_pages(world, login) -> None:  # noqa: ANN001
     response = login(world.care_manager).get("/")
     policy = response["Content-Security-Policy"]
-    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"):
+    for directive in (
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "script-src 'self'",
+    ):
         assert directive in policy
     assert response["Cache-Control"] == "no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
