@@ -106,6 +106,8 @@ def table2(plan: CarePlan) -> dict[str, Any]:
             goals.append(
                 {
                     "number": goal_number,
+                    "pk": goal.pk,
+                    "long_term_head": goal.long_term_head_id,
                     "long_term": goal.long_term,
                     "long_term_from": goal.long_term_from,
                     "long_term_to": goal.long_term_to,

@@ -458,6 +458,7 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
     }
     needs: dict[int, Need] = {}
     goals: dict[tuple[int, int], Goal] = {}
+    last_goal: dict[int, Goal] = {}
     rows = sorted(received.table2, key=lambda r: (r.need_number, r.goal_number, r.support_number))
     for row in rows:
         need = needs.get(row.need_number)
@@ -469,6 +470,16 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
         if goal is None:
             long_from, long_to = parse_period(row.long_term_period)
             short_from, short_to = parse_period(row.short_term_period)
+            # UP2KYO repeats the 長期目標 on every row: a goal repeating the previous goal's
+            # 長期目標 and period is one more 短期目標 under it.
+            previous = last_goal.get(row.need_number)
+            head = None
+            if previous is not None and (
+                previous.long_term,
+                previous.long_term_from,
+                previous.long_term_to,
+            ) == (row.long_term_goal, long_from or starts_on, long_to):
+                head = previous.long_term_head or previous
             goal = goals[(row.need_number, row.goal_number)] = Goal.objects.create(
                 need=need,
                 order=row.goal_number,
@@ -478,7 +489,9 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
                 short_term=row.short_term_goal,
                 short_term_from=short_from or starts_on,
                 short_term_to=short_to,
+                long_term_head=head,
             )
+            last_goal[row.need_number] = goal
         period_from, period_to = parse_period(row.period)
         provider = providers.get(row.provider_office_number)
         service_type = _SERVICE_TYPE_BY_LABEL.get(row.service_kind.strip(), "")

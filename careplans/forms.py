@@ -227,6 +227,13 @@ class GoalForm(VersionedForm):
         }
 
 
+class ShortTermGoalForm(GoalForm):
+    """One more 短期目標 under an existing 長期目標 (which is shown, not edited, here)."""
+
+    class Meta(GoalForm.Meta):
+        fields = ["short_term", "short_term_from", "short_term_to"]
+
+
 class SupportItemForm(VersionedForm):
     class Meta:
         model = SupportItem

@@ -265,7 +265,11 @@ class Need(models.Model):
 
 @pghistory.track()
 class Goal(models.Model):
-    """援助目標: a 長期目標 and the 短期目標 toward it, each with its period."""
+    """援助目標: a 長期目標 and the 短期目標 toward it, each with its period.
+
+    Several 短期目標 may sit under one 長期目標: the first goal of the group holds it, the
+    others point at that goal (`long_term_head`), carry a copy of its 長期目標 and period (the
+    services keep the copies equal) and follow it directly in `order`."""
 
     scope_office_path = "need__plan__client__office"
     scope_caseload_paths = (
@@ -281,6 +285,14 @@ class Goal(models.Model):
     short_term = models.TextField("短期目標")
     short_term_from = models.DateField("短期目標の期間（開始）")
     short_term_to = models.DateField("短期目標の期間（終了）", null=True, blank=True)
+    long_term_head = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="short_term_goals",
+        verbose_name="同じ長期目標の最初の目標",
+    )
 
     class Meta:
         verbose_name = "援助目標"

@@ -71,21 +71,34 @@ def _table1_marks(t1: dict[str, Any]) -> dict[str, Any]:
 
 
 def _table2_rows(t2: dict[str, Any]) -> list[dict[str, Any]]:
-    """Flatten ニーズ → 目標 → 援助内容 into grid rows with rowspans for the merged cells."""
+    """Flatten ニーズ → 目標 → 援助内容 into grid rows with rowspans for the merged cells. A
+    長期目標 with several 短期目標 spans the rows of all of them (`long_start`)."""
     rows: list[dict[str, Any]] = []
     for need in t2["needs"]:
         need_rows: list[dict[str, Any]] = []
+        long_row: dict[str, Any] | None = None
         for goal in need["goals"] or [None]:
             items = (goal["support_items"] if goal else []) or [None]
+            joins = (
+                goal is not None
+                and long_row is not None
+                and goal["long_term_head"] is not None
+                and goal["long_term_head"] == long_row["goal"]["pk"]
+            )
             for index, item in enumerate(items):
-                need_rows.append(
-                    {
-                        "goal": goal if index == 0 else None,
-                        "goal_rowspan": len(items),
-                        "goal_start": index == 0,
-                        "item": item,
-                    }
-                )
+                row = {
+                    "goal": goal if index == 0 else None,
+                    "goal_rowspan": len(items),
+                    "goal_start": index == 0,
+                    "long_start": index == 0 and not joins,
+                    "long_rowspan": len(items),
+                    "item": item,
+                }
+                need_rows.append(row)
+                if index == 0 and not joins:
+                    long_row = row if goal is not None else None
+            if joins and long_row is not None:
+                long_row["long_rowspan"] += len(items)
         need_rows[0]["need"] = need
         need_rows[0]["need_rowspan"] = len(need_rows)
         rows.extend(need_rows)

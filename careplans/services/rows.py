@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Model, Q
+from django.db.models import F, Max, Model, Q
 
 from caremgmt.access import Actor, require_writer
 from caremgmt.choices import PREVENTIVE_CARE_LEVELS, ServiceType, plan_service_types
@@ -114,6 +114,9 @@ def need_save(
     return SaveResult(need)
 
 
+LONG_TERM_FIELDS = ("long_term", "long_term_from", "long_term_to")
+
+
 @transaction.atomic
 def goal_save(
     *,
@@ -123,11 +126,22 @@ def goal_save(
     need: Need,
     goal: Goal | None,
     fields: Mapping[str, Any],
+    long_term_head: Goal | None = None,
 ) -> SaveResult:
     """Save a 長期目標/短期目標 pair. End before start is refused; periods outside the
-    certification are refused, or only warned about while an application is pending."""
+    certification are refused, or only warned about while an application is pending.
+
+    With `long_term_head` (or when editing such a goal) this is one more 短期目標 under that
+    goal's 長期目標: the 長期目標 and its period are copied from it, and the new goal is placed
+    right after the last goal of the group. Saving a group's first goal updates the copies."""
     require_writer(actor)
     locked = _edit_rows(plan, expected_version)
+    head = goal.long_term_head if goal is not None and goal.long_term_head_id else long_term_head
+    if head is not None:
+        head = head.long_term_head or head
+        if head.need_id != need.pk or (goal is not None and head.pk == goal.pk):
+            raise ValidationError("同じニーズの長期目標の下にだけ短期目標を追加できます。")
+        fields = {**fields, **{name: getattr(head, name) for name in LONG_TERM_FIELDS}}
     errors = {}
     for prefix in ("long_term", "short_term"):
         start, end = fields.get(f"{prefix}_from"), fields.get(f"{prefix}_to")
@@ -152,19 +166,20 @@ def goal_save(
             ),
         ],
     )
-    if goal is None:
+    if goal is None and head is not None:
+        last = need.goals.filter(Q(pk=head.pk) | Q(long_term_head=head)).aggregate(
+            top=Max("order")
+        )["top"]
+        need.goals.filter(order__gt=last).update(order=F("order") + 1)
+        goal = Goal(need=need, order=last + 1, long_term_head=head)
+    elif goal is None:
         top = need.goals.aggregate(top=Max("order"))["top"] or 0
         goal = Goal(need=need, order=top + 1)
-    for name in (
-        "long_term",
-        "long_term_from",
-        "long_term_to",
-        "short_term",
-        "short_term_from",
-        "short_term_to",
-    ):
+    for name in (*LONG_TERM_FIELDS, "short_term", "short_term_from", "short_term_to"):
         setattr(goal, name, fields.get(name))
     goal.save()
+    if goal.long_term_head_id is None:
+        goal.short_term_goals.update(**{name: getattr(goal, name) for name in LONG_TERM_FIELDS})
     _bump(locked)
     return SaveResult(goal, warnings)
 

@@ -19,6 +19,7 @@ from careplans.forms import (
     DailyActivityForm,
     GoalForm,
     NeedForm,
+    ShortTermGoalForm,
     SupportItemForm,
     WeeklyServiceForm,
 )
@@ -142,9 +143,15 @@ def _with_initial(form_class: type[Form], extra: dict[str, Any]) -> type[Form]:
 
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, need_pk: int, goal_pk: int | None = None) -> HttpResponse:
+    """援助目標. `?under=<goal>` adds one more 短期目標 under that goal's 長期目標."""
     need = get_visible_or_404(Need.objects.select_related("plan"), request.actor, pk=need_pk)
     plan = visible_plan(request, need.plan_id)
     goal = get_visible_or_404(need.goals.all(), request.actor, pk=goal_pk) if goal_pk else None
+    head = None
+    if goal is not None and goal.long_term_head_id:
+        head = goal.long_term_head
+    elif goal is None and request.GET.get("under", "").isdigit():
+        head = get_visible_or_404(need.goals.all(), request.actor, pk=request.GET["under"])
 
     def save(*, expected_version: int, fields: dict[str, Any]) -> services.SaveResult:
         return services.goal_save(
@@ -154,20 +161,24 @@ def goal_edit(request: HttpRequest, need_pk: int, goal_pk: int | None = None) ->
             need=need,
             goal=goal,
             fields=fields,
+            long_term_head=head,
         )
 
-    form_class = GoalForm
+    form_class: type[Form] = ShortTermGoalForm if head else GoalForm
     if goal is None:
         form_class = _with_initial(
-            GoalForm, {"long_term_from": plan.starts_on, "short_term_from": plan.starts_on}
+            form_class, {"long_term_from": plan.starts_on, "short_term_from": plan.starts_on}
         )
+    title = f"援助目標（ニーズ：{need.text[:20]}）"
+    if head is not None:
+        title = f"短期目標（長期目標：{head.long_term[:20]}）"
     return _row_view(
         request,
         plan=plan,
         form_class=form_class,
         instance=goal,
         save=save,
-        title=f"援助目標（ニーズ：{need.text[:20]}）",
+        title=title,
         anchor="#table2",
     )
 
