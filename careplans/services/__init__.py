@@ -14,7 +14,13 @@ Rules owned here (REFERENCE §1, §9):
 6. 第2表 goal periods lie within the certification period; outside it is refused, except
    while an application is pending (申請中) — then it is a warning only.
 7. 第3表 insured items name a provider that offers the service type and a サービスコード
-   valid on the plan's start date.
+   valid on the plan's start date. One row covers one or more weekdays; an end before the
+   start runs to the next morning (22:00〜翌6:00); a band whose length does not fit the
+   code's duration (`careplans.time_bands`) is saved with a warning.
+8. 第2表 サービス種別 are the home-care types of `caremgmt.choices.plan_service_types`
+   (介護予防 variants for 要支援・事業対象者); a provider must offer the chosen type.
+9. Several 短期目標 may share one 長期目標 (`Goal.long_term_head`); the copies of the
+   長期目標 follow the group's first goal.
 
 One module per sub-area; this package re-exports the public names.
 """
