@@ -18,7 +18,7 @@ def weekdays_to_weekday(apps, schema_editor):
     """Reverse: keep the first weekday of each set (a multi-day row loses its other days)."""
     for name in ("WeeklyService", "WeeklyServiceEvent"):
         model = apps.get_model("careplans", name)
-        for row in model.objects.all():
+        for row in model.objects.order_by("pk"):
             row.weekday = min(row.weekdays or [1])
             row.save(update_fields=["weekday"])
 
@@ -64,6 +64,24 @@ class Migration(migrations.Migration):
             model_name='weeklyserviceevent',
             name='weekdays',
             field=django.contrib.postgres.fields.ArrayField(base_field=models.PositiveSmallIntegerField(choices=[(1, '月'), (2, '火'), (3, '水'), (4, '木'), (5, '金'), (6, '土'), (7, '日')]), help_text='1 月 … 7 日（複数可）', null=True, size=None, verbose_name='曜日'),
+        ),
+        migrations.AlterField(
+            model_name="weeklyservice",
+            name="weekday",
+            field=models.PositiveSmallIntegerField(
+                choices=[(1, "月"), (2, "火"), (3, "水"), (4, "木"), (5, "金"), (6, "土"), (7, "日")],
+                null=True,
+                verbose_name="曜日",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="weeklyserviceevent",
+            name="weekday",
+            field=models.PositiveSmallIntegerField(
+                choices=[(1, "月"), (2, "火"), (3, "水"), (4, "木"), (5, "金"), (6, "土"), (7, "日")],
+                null=True,
+                verbose_name="曜日",
+            ),
         ),
         migrations.RunPython(weekday_to_weekdays, weekdays_to_weekday),
         migrations.AlterField(
