@@ -46,8 +46,9 @@ class Sex(models.TextChoices):
 class ServiceType(models.TextChoices):
     """サービス種類コード (REFERENCE §5.2): the first two characters of a service code.
 
-    The codes a 居宅介護支援事業所 plans and manages; 施設 codes (51–55) are listed so a
-    provider directory can name a facility a client moves to.
+    The codes a provider directory may name, 施設 codes (51–55) included so it can name a
+    facility a client moves to. What a 居宅サービス計画 may plan is the narrower
+    `PLAN_SERVICE_TYPES` / `PREVENTIVE_PLAN_SERVICE_TYPES` below.
     """
 
     HOME_HELP = "11", "訪問介護"
@@ -61,12 +62,22 @@ class ServiceType(models.TextChoices):
     SHORT_STAY_MEDICAL_HEALTH = "22", "短期入所療養介護（老健）"
     SHORT_STAY_MEDICAL_HOSPITAL = "23", "短期入所療養介護（病院等）"
     SHORT_STAY_MEDICAL_CLINIC = "2A", "短期入所療養介護（介護医療院）"
+    PREVENTIVE_SHORT_STAY = "24", "介護予防短期入所生活介護"
+    PREVENTIVE_SHORT_STAY_MEDICAL_HEALTH = "25", "介護予防短期入所療養介護（老健）"
+    PREVENTIVE_SHORT_STAY_MEDICAL_HOSPITAL = "26", "介護予防短期入所療養介護（病院等）"
+    PREVENTIVE_SHORT_STAY_MEDICAL_CLINIC = "2B", "介護予防短期入所療養介護（介護医療院）"
     SPECIFIED_FACILITY_SHORT = "27", "特定施設入居者生活介護（短期）"
+    COMMUNITY_SPECIFIED_FACILITY_SHORT = "28", "地域密着型特定施設入居者生活介護（短期）"
     HOME_MEDICAL_MANAGEMENT = "31", "居宅療養管理指導"
     DEMENTIA_GROUP_HOME = "32", "認知症対応型共同生活介護"
     SPECIFIED_FACILITY = "33", "特定施設入居者生活介護"
+    PREVENTIVE_HOME_MEDICAL_MANAGEMENT = "34", "介護予防居宅療養管理指導"
+    DEMENTIA_GROUP_HOME_SHORT = "38", "認知症対応型共同生活介護（短期利用）"
+    PREVENTIVE_DEMENTIA_GROUP_HOME_SHORT = "39", "介護予防認知症対応型共同生活介護（短期利用）"
     EQUIPMENT_SALE = "41", "特定福祉用具販売"
     HOME_MODIFICATION = "42", "住宅改修"
+    PREVENTIVE_EQUIPMENT_SALE = "44", "特定介護予防福祉用具販売"
+    PREVENTIVE_HOME_MODIFICATION = "45", "介護予防住宅改修"
     CARE_MANAGEMENT = "43", "居宅介護支援"
     PREVENTIVE_CARE_MANAGEMENT = "46", "介護予防支援"
     WELFARE_FACILITY = "51", "介護福祉施設"
@@ -80,8 +91,44 @@ class ServiceType(models.TextChoices):
     NIGHT_HOME_HELP = "71", "夜間対応型訪問介護"
     DEMENTIA_DAY_SERVICE = "72", "認知症対応型通所介護"
     SMALL_MULTIFUNCTION = "73", "小規模多機能型居宅介護"
+    PREVENTIVE_DEMENTIA_DAY_SERVICE = "74", "介護予防認知症対応型通所介護"
     REGULAR_VISIT_ON_CALL = "76", "定期巡回・随時対応型訪問介護看護"
     NURSING_SMALL_MULTIFUNCTION = "77", "看護小規模多機能型居宅介護"
     COMMUNITY_DAY_SERVICE = "78", "地域密着型通所介護"
+    NURSING_SMALL_MULTIFUNCTION_SHORT = "79", "看護小規模多機能型居宅介護（短期利用）"
     COMMUNITY_HOME_VISIT = "A2", "総合事業 訪問型サービス（独自）"
     COMMUNITY_DAY_VISIT = "A6", "総合事業 通所型サービス（独自）"
+
+
+# サービス種別 a 居宅サービス計画 (第2表・第3表) may plan: 居宅サービス and the 地域密着型
+# services used from home. Not 施設 (51–55), not services that bring their own plan
+# (特定施設 33, グループホーム 32, 小規模多機能 73/77), nor 居宅介護支援 itself (43/46).
+PLAN_SERVICE_TYPES: tuple[str, ...] = (
+    "11", "12", "13", "14", "15", "16", "17",
+    "21", "22", "23", "2A", "27", "28", "31", "38", "41", "42",
+    "71", "72", "76", "78", "79",
+)  # fmt: skip
+# 介護予防 variants and 総合事業, for a 要支援・事業対象者 client.
+PREVENTIVE_PLAN_SERVICE_TYPES: tuple[str, ...] = (
+    "62", "63", "64", "66", "67",
+    "24", "25", "26", "2B", "34", "39", "44", "45", "74",
+    "A2", "A6",
+)  # fmt: skip
+PREVENTIVE_CARE_LEVELS = frozenset(
+    {CareLevel.PROJECT_TARGET, CareLevel.SUPPORT_1, CareLevel.SUPPORT_2}
+)
+
+
+def plan_service_types(care_level: str | None = None) -> tuple[str, ...]:
+    """The サービス種類コード a plan may use: 予防 variants for 要支援・事業対象者, the
+    居宅 set for 要介護, both while the level is unknown (申請中)."""
+    if care_level in PREVENTIVE_CARE_LEVELS:
+        return PREVENTIVE_PLAN_SERVICE_TYPES
+    if care_level:
+        return PLAN_SERVICE_TYPES
+    return PLAN_SERVICE_TYPES + PREVENTIVE_PLAN_SERVICE_TYPES
+
+
+def plan_service_type_choices(care_level: str | None = None) -> list[tuple[str, str]]:
+    allowed = set(plan_service_types(care_level))
+    return [(value, label) for value, label in ServiceType.choices if value in allowed]

@@ -22,7 +22,7 @@ from clients.selectors import client_facts_on
 
 CARE_LEVELS = ("21", "22", "23", "24", "25")
 DAY_SERVICE_CODES = dict(
-    zip(CARE_LEVELS, ("152346", "152347", "152348", "152349", "152350"), strict=True)
+    zip(CARE_LEVELS, ("152441", "152442", "152443", "152444", "152445"), strict=True)
 )
 # login → what each of their first clients gets
 PLANS = {
@@ -217,25 +217,24 @@ def _build(client: Client, kind: str, today: dt.date) -> None:
                 },
             )
     weekly = (
-        (2, dt.time(10), dt.time(11), "訪問介護（入浴介助）", "11", "111211"),
-        (5, dt.time(10), dt.time(11), "訪問介護（入浴介助）", "11", "111211"),
+        ([2, 5], dt.time(10), dt.time(10, 45), "訪問介護（入浴介助）", "11", "111211"),
         (
-            3,
+            [3],
             dt.time(9, 30),
             dt.time(16, 30),
             "通所介護",
             "15",
-            DAY_SERVICE_CODES[certification.care_level],
+            DAY_SERVICE_CODES[certification.care_level],  # 7時間以上8時間未満
         ),
     )
-    for weekday, start, finish, content, service_type, code in weekly:
+    for weekdays, start, finish, content, service_type, code in weekly:
         services.weekly_service_save(
             actor=actor,
             plan=plan,
             expected_version=version(),
             weekly=None,
             fields={
-                "weekday": weekday,
+                "weekdays": weekdays,
                 "starts_at": start,
                 "ends_at": finish,
                 "content": content,
@@ -250,7 +249,7 @@ def _build(client: Client, kind: str, today: dt.date) -> None:
         expected_version=version(),
         weekly=None,
         fields={
-            "weekday": 6,
+            "weekdays": [6],
             "starts_at": dt.time(13),
             "ends_at": dt.time(15),
             "content": "長女の訪問（買物）",

@@ -107,6 +107,8 @@ def table2(plan: CarePlan) -> dict[str, Any]:
             goals.append(
                 {
                     "number": goal_number,
+                    "pk": goal.pk,
+                    "long_term_head": goal.long_term_head_id,
                     "long_term": goal.long_term,
                     "long_term_from": goal.long_term_from,
                     "long_term_to": goal.long_term_to,
@@ -128,12 +130,19 @@ def table2(plan: CarePlan) -> dict[str, Any]:
 
 
 def table3(plan: CarePlan) -> dict[str, Any]:
+    """第3表. Each weekly row lists its weekdays; `by_weekday` shows it under each of them.
+    `ends_next_day`: the band runs past midnight (22:00〜翌06:00)."""
     weekly = [
         {
-            "weekday": service.weekday,
-            "weekday_label": service.get_weekday_display(),
+            "weekdays": sorted(set(service.weekdays)),
+            "weekdays_label": service.weekdays_label,
             "starts_at": _time(service.starts_at),
             "ends_at": _time(service.ends_at),
+            "ends_next_day": service.crosses_midnight,
+            "time_band": (
+                f"{_time(service.starts_at)}〜"
+                f"{'翌' if service.crosses_midnight else ''}{_time(service.ends_at)}"
+            ),
             "content": service.content,
             "insured": service.insured,
             "provider_number": service.provider.provider_number if service.provider else "",
@@ -149,7 +158,11 @@ def table3(plan: CarePlan) -> dict[str, Any]:
         "weekdays": [label for _, label in WEEKDAYS],
         "weekly_services": weekly,
         "by_weekday": {
-            label: [row for row in weekly if row["weekday"] == value] for value, label in WEEKDAYS
+            label: sorted(
+                (row for row in weekly if value in row["weekdays"]),
+                key=lambda row: row["starts_at"],
+            )
+            for value, label in WEEKDAYS
         },
         "daily_activities": [
             {

@@ -232,6 +232,7 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
     }
     needs: dict[int, Need] = {}
     goals: dict[tuple[int, int], Goal] = {}
+    last_goal: dict[int, Goal] = {}
     rows = sorted(received.table2, key=lambda r: (r.need_number, r.goal_number, r.support_number))
     for row in rows:
         need = needs.get(row.need_number)
@@ -247,6 +248,16 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
             short_from, short_to = periods.read(
                 row.short_term_period, row=_goal_row(row), field="短期期間"
             )
+            # UP2KYO repeats the 長期目標 on every row: a goal repeating the previous goal's
+            # 長期目標 and period is one more 短期目標 under it.
+            previous = last_goal.get(row.need_number)
+            head = None
+            if previous is not None and (
+                previous.long_term,
+                previous.long_term_from,
+                previous.long_term_to,
+            ) == (row.long_term_goal, long_from, long_to):
+                head = previous.long_term_head or previous
             goal = goals[(row.need_number, row.goal_number)] = Goal.objects.create(
                 need=need,
                 order=row.goal_number,
@@ -256,7 +267,9 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
                 short_term=row.short_term_goal,
                 short_term_from=short_from,
                 short_term_to=short_to,
+                long_term_head=head,
             )
+            last_goal[row.need_number] = goal
         period_from, period_to = periods.read(row.period, row=_item_row(row), field="実施期間")
         provider = providers.get(row.provider_office_number)
         service_type = _SERVICE_TYPE_BY_LABEL.get(row.service_kind.strip(), "")
@@ -281,20 +294,18 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
             period_from=period_from,
             period_to=period_to,
         )
+    # Rows differing only in the weekday become one weekly row covering those weekdays; an
+    # end before the start runs past midnight (2200→0600).
+    weekly_rows: dict[tuple[dt.time, dt.time, str], list[int]] = {}
     for number, row in enumerate(received.table3, start=1):
         label = f"第3表 {number}件目"
         if row.service_content and row.weekday:
             start, end = parse_hhmm(row.start_time), parse_hhmm(row.end_time, end=True)
             times = f"{row.start_time}～{row.end_time}"
-            if start and end and end > start:
-                WeeklyService.objects.create(
-                    plan=plan,
-                    weekday=int(row.weekday),
-                    starts_at=start,
-                    ends_at=end,
-                    content=row.service_content[:100],
-                    insured=False,
-                )
+            if start and end and end != start:
+                days = weekly_rows.setdefault((start, end, row.service_content[:100]), [])
+                if int(row.weekday) not in days:
+                    days.append(int(row.weekday))
                 if end == END_OF_DAY:
                     warnings.append(ImportWarning(label, "終了時間", times, END_OF_DAY_MESSAGE))
             else:
@@ -316,6 +327,15 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
             )
             if activity_end == END_OF_DAY:
                 warnings.append(ImportWarning(label, "終了時間", times, END_OF_DAY_MESSAGE))
+    for (start, end, content), days in weekly_rows.items():
+        WeeklyService.objects.create(
+            plan=plan,
+            weekdays=sorted(days),
+            starts_at=start,
+            ends_at=end,
+            content=content,
+            insured=False,
+        )
     if warnings:
         plan.import_warnings = [asdict(warning) for warning in warnings]
         plan.save(update_fields=["import_warnings"])

@@ -211,15 +211,24 @@ def plan_records(
                         period=_period(item.period_from, item.period_to),
                     )
                 )
+    # One UP3KYO row per service × weekday (a row covering 月・水・金 writes three). A band
+    # past midnight keeps its end time as is (2200→0600): end before start means next day.
     table3: list[Table3Row] = [
         Table3Row(
             **row_key,
             service_content=weekly.content,
-            weekday=str(weekly.weekday),
+            weekday=str(weekday),
             start_time=_hhmm(weekly.starts_at),
             end_time=_hhmm(weekly.ends_at),
         )
-        for weekly in plan.weekly_services.order_by("weekday", "starts_at", "pk")
+        for weekday, weekly in sorted(
+            (
+                (weekday, weekly)
+                for weekly in plan.weekly_services.all()
+                for weekday in sorted(set(weekly.weekdays))
+            ),
+            key=lambda pair: (pair[0], pair[1].starts_at, pair[1].pk),
+        )
     ]
     table3 += [
         Table3Row(

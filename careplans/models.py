@@ -16,6 +16,7 @@ from __future__ import annotations
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 
@@ -268,7 +269,11 @@ class Need(models.Model):
 
 @pghistory.track()
 class Goal(models.Model):
-    """援助目標: a 長期目標 and the 短期目標 toward it, each with its period."""
+    """援助目標: a 長期目標 and the 短期目標 toward it, each with its period.
+
+    Several 短期目標 may sit under one 長期目標: the first goal of the group holds it, the
+    others point at that goal (`long_term_head`), carry a copy of its 長期目標 and period (the
+    services keep the copies equal) and follow it directly in `order`."""
 
     scope_office_path = "need__plan__client__office"
     scope_caseload_paths = (
@@ -284,6 +289,14 @@ class Goal(models.Model):
     short_term = models.TextField("短期目標")
     short_term_from = models.DateField("短期目標の期間（開始）")
     short_term_to = models.DateField("短期目標の期間（終了）", null=True, blank=True)
+    long_term_head = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="short_term_goals",
+        verbose_name="同じ長期目標の最初の目標",
+    )
 
     class Meta:
         verbose_name = "援助目標"
@@ -386,18 +399,47 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 7, "日"
 
 
+WEEKDAY_VALUES = [day.value for day in Weekday]
+
+
+def weekdays_label(weekdays: list[int] | tuple[int, ...]) -> str:
+    """「月・水・金」 in calendar order."""
+    labels = dict(Weekday.choices)
+    return "・".join(labels[day] for day in sorted(set(weekdays)) if day in labels)
+
+
+def crosses_midnight(starts_at: object, ends_at: object) -> bool:
+    """A time band whose end is before its start runs into the next day (22:00〜翌6:00)."""
+    return starts_at is not None and ends_at is not None and ends_at < starts_at
+
+
+def time_band_label(starts_at: object, ends_at: object) -> str:
+    """「9:30〜11:00」, or 「22:00〜翌6:00」 for a band running past midnight."""
+    if starts_at is None or ends_at is None:
+        return ""
+    prefix = "翌" if crosses_midnight(starts_at, ends_at) else ""
+    return f"{starts_at:%H:%M}〜{prefix}{ends_at:%H:%M}"
+
+
 @pghistory.track()
 class WeeklyService(models.Model):
-    """第3表 one service on one weekday. Insured rows name the provider and the サービスコード
-    (monthly tickets are generated from these later)."""
+    """第3表 one service on one or more weekdays (same time band on each). Insured rows name
+    the provider and the サービスコード (monthly tickets are generated from these later).
+
+    `ends_at` before `starts_at` means the next day: 22:00〜翌6:00 starts on each of the
+    `weekdays` and ends the following morning."""
 
     scope_office_path = "plan__client__office"
     scope_caseload_paths = PLAN_CASELOAD_PATHS
 
     plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="weekly_services")
-    weekday = models.PositiveSmallIntegerField("曜日", choices=Weekday.choices)
+    weekdays = ArrayField(
+        models.PositiveSmallIntegerField(choices=Weekday.choices),
+        verbose_name="曜日",
+        help_text="1 月 … 7 日（複数可）",
+    )
     starts_at = models.TimeField("開始時刻")
-    ends_at = models.TimeField("終了時刻")
+    ends_at = models.TimeField("終了時刻", help_text="開始より前の時刻は翌日（例：22:00〜翌6:00）")
     content = models.CharField("内容", max_length=100, help_text="例：訪問介護（入浴介助）")
     insured = models.BooleanField("保険給付対象", default=True)
     provider = models.ForeignKey(
@@ -421,12 +463,17 @@ class WeeklyService(models.Model):
     class Meta:
         verbose_name = "週間サービス"
         verbose_name_plural = "週間サービス"
-        ordering = ["plan", "weekday", "starts_at", "pk"]
+        ordering = ["plan", "weekdays", "starts_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")),
-                name="weekly_service_time_order",
-                violation_error_message="終了時刻は開始時刻より後にしてください。",
+                condition=~Q(ends_at=F("starts_at")),
+                name="weekly_service_time_band",
+                violation_error_message="開始時刻と終了時刻が同じです。",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays__len__gte=1) & Q(weekdays__contained_by=WEEKDAY_VALUES),
+                name="weekly_service_weekdays",
+                violation_error_message="曜日を1つ以上選んでください。",
             ),
             models.CheckConstraint(
                 condition=Q(insured=False)
@@ -437,7 +484,19 @@ class WeeklyService(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.starts_at:%H:%M} {self.content}"
+        return f"{self.weekdays_label} {self.starts_at:%H:%M} {self.content}"
+
+    @property
+    def weekdays_label(self) -> str:
+        return weekdays_label(self.weekdays or [])
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return crosses_midnight(self.starts_at, self.ends_at)
+
+    @property
+    def time_band_label(self) -> str:
+        return time_band_label(self.starts_at, self.ends_at)
 
 
 @pghistory.track()

@@ -71,44 +71,91 @@ def _table1_marks(t1: dict[str, Any]) -> dict[str, Any]:
 
 
 def _table2_rows(t2: dict[str, Any]) -> list[dict[str, Any]]:
-    """Flatten ニーズ → 目標 → 援助内容 into grid rows with rowspans for the merged cells."""
+    """Flatten ニーズ → 目標 → 援助内容 into grid rows with rowspans for the merged cells. A
+    長期目標 with several 短期目標 spans the rows of all of them (`long_start`)."""
     rows: list[dict[str, Any]] = []
     for need in t2["needs"]:
         need_rows: list[dict[str, Any]] = []
+        long_row: dict[str, Any] | None = None
         for goal in need["goals"] or [None]:
             items = (goal["support_items"] if goal else []) or [None]
+            joins = (
+                goal is not None
+                and long_row is not None
+                and goal["long_term_head"] is not None
+                and goal["long_term_head"] == long_row["goal"]["pk"]
+            )
             for index, item in enumerate(items):
-                need_rows.append(
-                    {
-                        "goal": goal if index == 0 else None,
-                        "goal_rowspan": len(items),
-                        "goal_start": index == 0,
-                        "item": item,
-                    }
-                )
+                row = {
+                    "goal": goal if index == 0 else None,
+                    "goal_rowspan": len(items),
+                    "goal_start": index == 0,
+                    "long_start": index == 0 and not joins,
+                    "long_rowspan": len(items),
+                    "item": item,
+                }
+                need_rows.append(row)
+                if index == 0 and not joins:
+                    long_row = row if goal is not None else None
+            if joins and long_row is not None:
+                long_row["long_rowspan"] += len(items)
         need_rows[0]["need"] = need
         need_rows[0]["need_rowspan"] = len(need_rows)
         rows.extend(need_rows)
     return rows
 
 
+def _minutes(value: str) -> int:
+    hour, minute = value.split(":", 1)
+    return int(hour) * 60 + int(minute)
+
+
+def _week_blocks(t3: dict[str, Any]) -> list[tuple[int, int, int, dict[str, Any], bool]]:
+    """(column, from minute, to minute, service, first) spans of the weekly grid.
+
+    A band past midnight (22:00〜翌06:00) fills its evening rows in the weekday's column and
+    continues in the early-morning rows of the next day's column (日 → 月: the week repeats),
+    as it happens on the calendar."""
+    blocks = []
+    for service in t3["weekly_services"]:
+        start, end = _minutes(service["starts_at"]), _minutes(service["ends_at"])
+        for weekday in service["weekdays"]:
+            column = weekday - 1
+            if end > start:
+                blocks.append((column, start, end, service, True))
+            else:
+                blocks.append((column, start, 24 * 60, service, True))
+                if end:
+                    blocks.append(((column + 1) % 7, 0, end, service, False))
+    return blocks
+
+
 def _table3_grid(t3: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows of the weekly grid: each service / activity in the 2-hour row where it starts."""
+    """Rows of the weekly grid (2 hours each). A service fills every row its time band
+    overlaps: the row where it starts shows the band and content, the following rows a
+    continuation cell (`cont`), so 9:00〜12:00 covers the 8:00 and 10:00 rows."""
+    blocks = _week_blocks(t3)
     rows = []
     for band, hours in TIME_BANDS:
         for index, hour in enumerate(hours):
-            slot = range(hour, hour + 2)
+            slot_start, slot_end = hour * 60, hour * 60 + 120
+            days: list[list[dict[str, Any]]] = [[] for _ in t3["weekdays"]]
+            for column, start, end, service, first in blocks:
+                if start < slot_end and end > slot_start:
+                    starts_here = first and slot_start <= start < slot_end
+                    days[column].append({**service, "cont": not starts_here})
+            for cell in days:
+                cell.sort(key=lambda s: (not s["cont"], s["starts_at"]))
             rows.append(
                 {
                     "band": band if index == 0 else None,
                     "band_rowspan": len(hours),
                     "time": f"{hour}:00",
-                    "days": [
-                        [s for s in t3["by_weekday"][label] if _hour(s["starts_at"]) in slot]
-                        for label in t3["weekdays"]
-                    ],
+                    "days": days,
                     "activities": [
-                        a for a in t3["daily_activities"] if _hour(a["starts_at"]) in slot
+                        a
+                        for a in t3["daily_activities"]
+                        if _hour(a["starts_at"]) in range(hour, hour + 2)
                     ],
                 }
             )

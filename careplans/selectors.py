@@ -102,6 +102,7 @@ def plan_for_display(*, plan: CarePlan) -> dict[str, Any]:
         need.row_count = (
             sum(max(1, len(goal.support_items.all())) for goal in need.goals.all()) or 1
         )
+        _mark_long_term_groups(list(need.goals.all()))
     return {
         "needs": needs,
         "weekly_services": list(plan.weekly_services.select_related("provider")),
@@ -221,3 +222,19 @@ def client_workflow(
 
 def assessment_completeness(assessment: Assessment):  # noqa: ANN201
     return completeness(assessment.item_set, assessment.answers)
+
+
+def _mark_long_term_groups(goals: list[Any]) -> None:
+    """`long_term_rowspan` on each goal: the rows its 長期目標 cell spans (the group's
+    first goal), 0 for the further 短期目標 under the same 長期目標."""
+    for goal in goals:
+        goal.long_term_rowspan = (
+            0 if goal.long_term_head_id else max(1, len(goal.support_items.all()))
+        )
+    heads = {goal.pk: goal for goal in goals}
+    for goal in goals:
+        head = heads.get(goal.long_term_head_id)
+        if head is not None:
+            head.long_term_rowspan += max(1, len(goal.support_items.all()))
+        elif goal.long_term_head_id:
+            goal.long_term_rowspan = max(1, len(goal.support_items.all()))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("needs/<int:need_pk>/goals/<int:goal_pk>/", views.goal_edit, name="goal_edit"),
     path("goals/<int:goal_pk>/items/new/", views.support_item_edit, name="item_add"),
     path("goals/<int:goal_pk>/items/<int:item_pk>/", views.support_item_edit, name="item_edit"),
+    path("plans/<int:pk>/item-providers/", views.item_providers, name="item_providers"),
     path("plans/<int:pk>/weekly/new/", views.weekly_edit, name="weekly_add"),
     path("plans/<int:pk>/weekly/<int:weekly_pk>/", views.weekly_edit, name="weekly_edit"),
     path("plans/<int:pk>/activities/new/", views.activity_edit, name="activity_add"),

@@ -152,7 +152,7 @@ def _own_weekly(world: World) -> dict[str, Any]:
     plan = _own_plan(world)
     weekly = WeeklyService.objects.create(
         plan=plan,
-        weekday=1,
+        weekdays=[1],
         starts_at=dt.time(10),
         ends_at=dt.time(11),
         content="家族の訪問",
@@ -210,6 +210,7 @@ ROUTES.update(
         ),
         "careplans:item_add": Route(lambda w: {"goal_pk": _own_goal(w).pk}),
         "careplans:item_edit": Route(_own_item),
+        "careplans:item_providers": Route(_own_plan_kwargs),  # htmx 事業所 select fragment
         "careplans:weekly_add": Route(_own_plan_kwargs),
         "careplans:weekly_edit": Route(_own_weekly),
         "careplans:activity_add": Route(_own_plan_kwargs),

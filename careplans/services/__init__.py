@@ -14,8 +14,14 @@ Rules owned here (REFERENCE §1, §9):
 6. 第2表 goal periods lie within the certification period; outside it is refused, except
    while an application is pending (申請中) — then it is a warning only.
 7. 第3表 insured items name a provider that offers the service type and a サービスコード
-   valid on the plan's start date.
-8. 運営基準 第13条: a plan with 医療系サービス is also delivered to the 主治医 (第19号の2);
+   valid on the plan's start date. One row covers one or more weekdays; an end before the
+   start runs to the next morning (22:00〜翌6:00); a band whose length does not fit the
+   code's duration (`careplans.time_bands`) is saved with a warning.
+8. 第2表 サービス種別 are the home-care types of `caremgmt.choices.plan_service_types`
+   (介護予防 variants for 要支援・事業対象者); a provider must offer the chosen type.
+9. Several 短期目標 may share one 長期目標 (`Goal.long_term_head`); the copies of the
+   長期目標 follow the group's first goal.
+10. 運営基準 第13条: a plan with 医療系サービス is also delivered to the 主治医 (第19号の2);
    every 福祉用具貸与 line has 「福祉用具貸与が必要な理由」 (第22号) — both checked at
    confirmation (`careplan_confirm`); the groups of service types are `service_kinds`.
 
@@ -69,7 +75,9 @@ from careplans.services.rows import (
     daily_activity_save,
     goal_save,
     need_save,
+    plan_care_level,
     plan_row_delete,
+    plan_service_type_error,
     service_code_on,
     support_item_save,
     weekly_service_save,
@@ -106,6 +114,8 @@ __all__ = [
     "support_item_save",
     "service_code_on",
     "weekly_service_save",
+    "plan_care_level",
+    "plan_service_type_error",
     "daily_activity_save",
     "plan_row_delete",
     "meeting_record",

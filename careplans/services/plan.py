@@ -14,6 +14,7 @@ from careplans.models import (
     Assessment,
     CarePlan,
     CertificationState,
+    Goal,
     Need,
     PlanKind,
     PlanStatus,
@@ -169,11 +170,14 @@ def _copy_rows(source: CarePlan, target: CarePlan) -> None:
     item_map: dict[int, SupportItem] = {}
     for need in source.needs.prefetch_related("goals__support_items"):
         new_need = Need.objects.create(plan=target, order=need.order, text=need.text)
+        goal_map: dict[int, Goal] = {}
         for goal in need.goals.all():
             old_goal_pk = goal.pk
             goal.pk = None
             goal.need = new_need
+            goal.long_term_head = goal_map.get(goal.long_term_head_id)
             goal.save()
+            goal_map[old_goal_pk] = goal
             for item in SupportItem.objects.filter(goal_id=old_goal_pk):
                 old_item_pk = item.pk
                 item.pk = None

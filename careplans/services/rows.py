@@ -8,12 +8,13 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Model, Q
+from django.db.models import F, Max, Model, Q
 
 from caremgmt.access import Actor, require_writer
-from caremgmt.choices import ServiceType
+from caremgmt.choices import PREVENTIVE_CARE_LEVELS, ServiceType, plan_service_types
 from caremgmt.models import ServiceCode
 from careplans.models import (
+    WEEKDAY_VALUES,
     CarePlan,
     CertificationState,
     DailyActivity,
@@ -39,7 +40,11 @@ from careplans.services.common import (
     _require_editable,
     _w,
 )
+from careplans.time_bands import time_band_mismatch
 from clients.models import ApplicationStatus, CertificationApplication, ServiceProvider
+
+SAME_TIME_MESSAGE = "開始時刻と終了時刻が同じです。夜間の翌朝までのサービスは終了を翌日の時刻で入力してください（例：22:00〜6:00）。"
+WEEKDAYS_REQUIRED_MESSAGE = "曜日を1つ以上選んでください。"
 
 # --- 第2表 rows ----------------------------------------------------------------------------
 
@@ -163,6 +168,9 @@ def need_save(
     return SaveResult(need, merged=merged)
 
 
+LONG_TERM_FIELDS = ("long_term", "long_term_from", "long_term_to")
+
+
 @transaction.atomic
 def goal_save(
     *,
@@ -173,9 +181,14 @@ def goal_save(
     goal: Goal | None,
     fields: Mapping[str, Any],
     original: Mapping[str, str] | None = None,
+    long_term_head: Goal | None = None,
 ) -> SaveResult:
     """Save a 長期目標/短期目標 pair. End before start is refused; periods outside the
-    certification are refused, or only warned about while an application is pending."""
+    certification are refused, or only warned about while an application is pending.
+
+    With `long_term_head` (or when editing such a goal) this is one more 短期目標 under that
+    goal's 長期目標: the 長期目標 and its period are copied from it, and the new goal is placed
+    right after the last goal of the group. Saving a group's first goal updates the copies."""
     require_writer(actor)
     locked, goal, fields, merged = _edit_row(
         actor=actor,
@@ -185,6 +198,12 @@ def goal_save(
         fields=fields,
         original=original,
     )
+    head = goal.long_term_head if goal is not None and goal.long_term_head_id else long_term_head
+    if head is not None:
+        head = head.long_term_head or head
+        if head.need_id != need.pk or (goal is not None and head.pk == goal.pk):
+            raise ValidationError("同じニーズの長期目標の下にだけ短期目標を追加できます。")
+        fields = {**fields, **{name: getattr(head, name) for name in LONG_TERM_FIELDS}}
     errors = {}
     for prefix in ("long_term", "short_term"):
         start, end = fields.get(f"{prefix}_from"), fields.get(f"{prefix}_to")
@@ -209,19 +228,20 @@ def goal_save(
             ),
         ],
     )
-    if goal is None:
+    if goal is None and head is not None:
+        last = need.goals.filter(Q(pk=head.pk) | Q(long_term_head=head)).aggregate(
+            top=Max("order")
+        )["top"]
+        need.goals.filter(order__gt=last).update(order=F("order") + 1)
+        goal = Goal(need=need, order=last + 1, long_term_head=head)
+    elif goal is None:
         top = need.goals.aggregate(top=Max("order"))["top"] or 0
         goal = Goal(need=need, order=top + 1)
-    for name in (
-        "long_term",
-        "long_term_from",
-        "long_term_to",
-        "short_term",
-        "short_term_from",
-        "short_term_to",
-    ):
+    for name in (*LONG_TERM_FIELDS, "short_term", "short_term_from", "short_term_to"):
         setattr(goal, name, fields.get(name))
     goal.save()
+    if goal.long_term_head_id is None:
+        goal.short_term_goals.update(**{name: getattr(goal, name) for name in LONG_TERM_FIELDS})
     _bump(locked)
     return SaveResult(goal, warnings, merged=merged)
 
@@ -234,6 +254,23 @@ def _check_provider_offers(
             ServiceType(service_type).label if service_type in ServiceType.values else service_type
         )
         raise ValidationError({field_name: f"この事業所は「{label}」を提供していません。"})
+
+
+def plan_care_level(plan: CarePlan) -> str | None:
+    """The care level the plan is made for (None while unknown, e.g. 申請中)."""
+    return plan.certification.care_level if plan.certification else None
+
+
+def plan_service_type_error(plan: CarePlan, service_type: str) -> str | None:
+    """Why `service_type` cannot sit on this 居宅サービス計画, if it cannot."""
+    if not service_type or service_type in plan_service_types(plan_care_level(plan)):
+        return None
+    label = ServiceType(service_type).label if service_type in ServiceType.values else service_type
+    if plan_care_level(plan) in PREVENTIVE_CARE_LEVELS:
+        return f"「{label}」は要支援・事業対象者の方の計画では選べません。介護予防のサービス種別を選んでください。"
+    if service_type in plan_service_types(None):
+        return f"「{label}」は要支援の方向けのサービス種別です。要介護の方には居宅サービスの種別を選んでください。"
+    return f"「{label}」は居宅サービス計画に位置付けられるサービス種別ではありません（施設サービス等）。"
 
 
 @transaction.atomic
@@ -262,6 +299,8 @@ def support_item_save(
     errors = {}
     if insured and not service_type:
         errors["service_type"] = "保険給付対象のサービスはサービス種別を選んでください。"
+    elif type_error := plan_service_type_error(locked, service_type):
+        errors["service_type"] = type_error
     if insured and provider is None:
         errors["provider"] = "保険給付対象のサービスは事業所を選んでください。"
     start, end = fields.get("period_from"), fields.get("period_to")
@@ -329,8 +368,10 @@ def weekly_service_save(
     fields: Mapping[str, Any],
     original: Mapping[str, str] | None = None,
 ) -> SaveResult:
-    """Save one weekday item of 第3表. Insured items need a provider offering the code's
-    service type and a サービスコード valid on the plan's start date."""
+    """Save one 第3表 item on one or more weekdays. Insured items need a provider offering the
+    code's service type and a サービスコード valid on the plan's start date; a time band whose
+    length does not fit the code's duration (通所介護 4時間以上5時間未満 for 9:30〜16:30) is
+    saved with a warning. An end before the start runs to the next morning (22:00〜翌6:00)."""
     require_writer(actor)
     locked, weekly, fields, merged = _edit_row(
         actor=actor,
@@ -344,9 +385,12 @@ def weekly_service_save(
     provider: ServiceProvider | None = fields.get("provider")
     code = (fields.get("service_code") or "").strip().upper()
     errors: dict[str, str] = {}
+    weekdays = sorted({int(day) for day in fields.get("weekdays") or []})
+    if not weekdays or not set(weekdays) <= set(WEEKDAY_VALUES):
+        errors["weekdays"] = WEEKDAYS_REQUIRED_MESSAGE
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
-    if starts_at and ends_at and ends_at <= starts_at:
-        errors["ends_at"] = TIME_ORDER_MESSAGE
+    if starts_at and ends_at and ends_at == starts_at:
+        errors["ends_at"] = SAME_TIME_MESSAGE
     warnings: list[str] = []
     if insured:
         if provider is None:
@@ -364,36 +408,53 @@ def weekly_service_save(
                     f"サービスコード「{code}」は計画の開始日（{_w(locked.starts_on)}）に"
                     "有効ではありません。"
                 )
-            elif provider is not None and "provider" not in errors:
-                try:
-                    _check_provider_offers(provider, service_code.service_type_id, "provider")
-                except ValidationError as error:
-                    errors.update({k: v[0] for k, v in error.message_dict.items()})
-                care_level = locked.certification.care_level if locked.certification else None
-                if (
-                    service_code.care_levels
-                    and care_level
-                    and care_level not in service_code.care_levels
-                ):
-                    warnings.append(
-                        f"サービスコード「{code}」（{service_code.name}）は"
-                        f"現在の要介護度（{locked.certification.get_care_level_display()}）向けではありません。"
-                    )
+            else:
+                if type_error := plan_service_type_error(locked, service_code.service_type_id):
+                    errors["service_code"] = type_error
+                if provider is not None and "provider" not in errors:
+                    try:
+                        _check_provider_offers(provider, service_code.service_type_id, "provider")
+                    except ValidationError as error:
+                        errors.update({k: v[0] for k, v in error.message_dict.items()})
+                warnings += _code_warnings(locked, service_code, starts_at, ends_at)
     if errors:
         raise ValidationError(errors)
     if weekly is None:
         weekly = WeeklyService(plan=locked)
-    weekly.weekday = fields.get("weekday")
+    weekly.weekdays = weekdays
     weekly.starts_at = starts_at
     weekly.ends_at = ends_at
     weekly.content = fields.get("content") or ""
     weekly.insured = insured
     weekly.provider = provider
-    weekly.service_code = code if insured else code
+    weekly.service_code = code
     weekly.support_item = fields.get("support_item")
     weekly.save()
     _bump(locked)
     return SaveResult(weekly, warnings, merged=merged)
+
+
+def _code_warnings(
+    plan: CarePlan, service_code: ServiceCode, starts_at: Any, ends_at: Any
+) -> list[str]:
+    warnings = []
+    care_level = plan_care_level(plan)
+    if service_code.care_levels and care_level and care_level not in service_code.care_levels:
+        warnings.append(
+            f"サービスコード「{service_code.code}」（{service_code.name}）は"
+            f"現在の要介護度（{plan.certification.get_care_level_display()}）向けではありません。"
+        )
+    if starts_at and ends_at:
+        mismatch = time_band_mismatch(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            code=service_code.code,
+            service_type=service_code.service_type_id,
+            name=service_code.name,
+        )
+        if mismatch:
+            warnings.append(mismatch)
+    return warnings
 
 
 @transaction.atomic

@@ -33,6 +33,7 @@ from careplans.views.plan import (
 from careplans.views.rows import (
     activity_edit,
     goal_edit,
+    item_providers,
     need_edit,
     row_delete,
     support_item_edit,
@@ -55,6 +56,7 @@ __all__ = [
     "goal_edit",
     "support_item_edit",
     "weekly_edit",
+    "item_providers",
     "activity_edit",
     "row_delete",
     "meeting_edit",

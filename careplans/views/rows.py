@@ -11,7 +11,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caremgmt.access import get_visible_or_404, require_writer
 from careplans import selectors, services
@@ -19,6 +19,7 @@ from careplans.forms import (
     DailyActivityForm,
     GoalForm,
     NeedForm,
+    ShortTermGoalForm,
     SupportItemForm,
     WeeklyServiceForm,
 )
@@ -175,9 +176,15 @@ def _with_initial(form_class: type[Form], extra: dict[str, Any]) -> type[Form]:
 
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, need_pk: int, goal_pk: int | None = None) -> HttpResponse:
+    """援助目標. `?under=<goal>` adds one more 短期目標 under that goal's 長期目標."""
     need = get_visible_or_404(Need.objects.select_related("plan"), request.actor, pk=need_pk)
     plan = visible_plan(request, need.plan_id)
     goal = get_visible_or_404(need.goals.all(), request.actor, pk=goal_pk) if goal_pk else None
+    head = None
+    if goal is not None and goal.long_term_head_id:
+        head = goal.long_term_head
+    elif goal is None and request.GET.get("under", "").isdigit():
+        head = get_visible_or_404(need.goals.all(), request.actor, pk=request.GET["under"])
 
     def save(
         *, expected_version: int, fields: dict[str, Any], original: dict[str, str] | None
@@ -190,20 +197,24 @@ def goal_edit(request: HttpRequest, need_pk: int, goal_pk: int | None = None) ->
             goal=goal,
             fields=fields,
             original=original,
+            long_term_head=head,
         )
 
-    form_class = GoalForm
+    form_class: type[Form] = ShortTermGoalForm if head else GoalForm
     if goal is None:
         form_class = _with_initial(
-            GoalForm, {"long_term_from": plan.starts_on, "short_term_from": plan.starts_on}
+            form_class, {"long_term_from": plan.starts_on, "short_term_from": plan.starts_on}
         )
+    title = f"援助目標（ニーズ：{need.text[:20]}）"
+    if head is not None:
+        title = f"短期目標（長期目標：{head.long_term[:20]}）"
     return _row_view(
         request,
         plan=plan,
         form_class=form_class,
         instance=goal,
         save=save,
-        title=f"援助目標（ニーズ：{need.text[:20]}）",
+        title=title,
         anchor="#table2",
     )
 
@@ -244,9 +255,26 @@ def support_item_edit(
         instance=item,
         save=save,
         title=f"援助内容（短期目標：{goal.short_term[:20]}）",
-        form_kwargs={"providers": selectors.visible_providers(actor=request.actor)},
+        form_kwargs={"providers": selectors.visible_providers(actor=request.actor), "plan": plan},
         anchor="#table2",
     )
+
+
+@require_GET
+def item_providers(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx fragment: the 事業所 select of the 援助内容 form, narrowed to the providers that
+    offer the chosen サービス種別 (`?service_type=15&provider=<kept if still offered>`)."""
+    require_writer(request.actor)
+    plan = visible_plan(request, pk)
+    form = SupportItemForm(
+        initial={
+            "service_type": request.GET.get("service_type", ""),
+            "provider": request.GET.get("provider") or None,
+        },
+        providers=selectors.visible_providers(actor=request.actor),
+        plan=plan,
+    )
+    return HttpResponse(str(form["provider"]))
 
 
 @require_http_methods(["GET", "POST"])

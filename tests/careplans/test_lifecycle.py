@@ -70,7 +70,7 @@ def _fill(setup, plan) -> None:  # noqa: ANN001
         expected_version=plan.version,
         weekly=None,
         fields={
-            "weekday": 2,
+            "weekdays": [2],
             "starts_at": dt.time(10),
             "ends_at": dt.time(11),
             "content": "訪問介護（入浴介助）",
@@ -388,7 +388,7 @@ def test_living_support_reason_required_for_seikatsu_enjo(plan_setup, draft_plan
         expected_version=draft_plan.version,
         weekly=None,
         fields={
-            "weekday": 5,
+            "weekdays": [5],
             "starts_at": dt.time(10),
             "ends_at": dt.time(11),
             "content": "訪問介護（掃除）",

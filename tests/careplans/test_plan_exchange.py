@@ -57,7 +57,7 @@ def _populate(setup, plan, long_term="自宅で安全に入浴できる"):  # no
     services.weekly_service_save(
         actor=setup.actor, plan=plan, expected_version=plan.version, weekly=None,
         fields={
-            "weekday": 2, "starts_at": dt.time(10), "ends_at": dt.time(11),
+            "weekdays": [2], "starts_at": dt.time(10), "ends_at": dt.time(11),
             "content": "訪問介護（入浴介助）", "insured": True, "provider": setup.home_help,
             "service_code": "111211",
         },
@@ -104,7 +104,7 @@ def _content(plan: CarePlan) -> dict:
             )
             for n in plan.needs.all()
         ],
-        "weekly": [(w.weekday, w.starts_at, w.ends_at, w.content) for w in plan.weekly_services.all()],
+        "weekly": [(w.weekdays, w.starts_at, w.ends_at, w.content) for w in plan.weekly_services.all()],
         "activities": [(a.starts_at, a.ends_at, a.activity) for a in plan.daily_activities.all()],
         "table1": (plan.drafted_on, plan.sheet_date, plan.plan_kind, plan.overall_policy,
                    plan.committee_opinion, plan.non_weekly_services, plan.certification_id),

@@ -16,7 +16,7 @@ D = dt.date
 
 def _weekly(setup, plan, **overrides):  # noqa: ANN001, ANN003, ANN202
     fields = {
-        "weekday": 3,
+        "weekdays": [3],
         "starts_at": dt.time(9, 30),
         "ends_at": dt.time(16, 0),
         "content": "通所介護",
@@ -75,8 +75,13 @@ def test_insured_item_needs_provider_and_code(plan_setup, draft_plan) -> None:
 
 def test_time_order_and_care_level_warning(plan_setup, draft_plan) -> None:
     with pytest.raises(ValidationError) as error:
-        _weekly(plan_setup, draft_plan, ends_at=dt.time(9, 0))
-    assert error.value.message_dict == {"ends_at": ["終了時刻は開始時刻より後にしてください。"]}
+        _weekly(plan_setup, draft_plan, ends_at=dt.time(9, 30))
+    assert error.value.message_dict == {
+        "ends_at": [
+            "開始時刻と終了時刻が同じです。夜間の翌朝までのサービスは終了を翌日の時刻で入力してください（例：22:00〜6:00）。"
+        ]
+    }
+    assert not draft_plan.weekly_services.exists()
     result = _weekly(
         plan_setup, draft_plan, service_code="152347"
     )  # 要介護2 code, client is 要介護1

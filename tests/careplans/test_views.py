@@ -124,7 +124,7 @@ def test_weekly_item_with_wrong_provider_type_message(plan_setup, draft_plan, lo
         reverse("careplans:weekly_add", args=[draft_plan.pk]),
         {
             "plan_version": draft_plan.version,
-            "weekday": "3",
+            "weekdays": "3",
             "starts_at": "09:30",
             "ends_at": "16:00",
             "content": "通所介護",

@@ -81,7 +81,8 @@ def test_assessment_to_consent(page, live_server, log_in) -> None:  # noqa: ANN0
     page.get_by_role("button", name="保存する").click()
     page.get_by_role("link", name="＋援助内容").click()
     page.locator("#id_content").fill("入浴介助")
-    page.locator("#id_service_type").select_option("11")
+    with page.expect_response(lambda response: "/item-providers/" in response.url):
+        page.locator("#id_service_type").select_option("11")  # htmx reloads the 事業所 list
     page.locator("#id_provider").select_option(label="えいと訪問介護")
     page.locator("#id_frequency").fill("週2回")
     page.get_by_role("button", name="保存する").click()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('careplans', '0001_initial'),
+        ('careplans', '0002_plan_doctor_delivery_and_equipment_rental_reason'),
     ]
 
     operations = [

@@ -33,6 +33,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("caremgmt", "0004_printing")]
+    dependencies = [("caremgmt", "0006_office_regional_grade_history")]
 
     operations = [migrations.RunPython(forwards, backwards)]
