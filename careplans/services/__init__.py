@@ -53,10 +53,13 @@ from careplans.services.plan import (
     careplan_update,
 )
 from careplans.services.rows import (
+    ROW_KIND_LABELS,
+    RowDeletePreview,
     daily_activity_save,
     goal_save,
     need_save,
     plan_row_delete,
+    plan_row_delete_preview,
     service_code_on,
     support_item_save,
     weekly_service_save,
@@ -88,6 +91,9 @@ __all__ = [
     "weekly_service_save",
     "daily_activity_save",
     "plan_row_delete",
+    "plan_row_delete_preview",
+    "RowDeletePreview",
+    "ROW_KIND_LABELS",
     "meeting_record",
     "careplan_record_no_meeting",
     "plan_providers",

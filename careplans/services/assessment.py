@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Model
 
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_plan_writer
 from careplans.assessment_items import CURRENT_ITEM_SET, clean_answers
 from careplans.models import (
     Assessment,
@@ -40,7 +40,7 @@ def assessment_start(
     place: str = "",
 ) -> Assessment:
     """A new assessment, starting from the answers of the client's last one (same item set)."""
-    require_writer(actor)
+    require_plan_writer(actor)
     Client.objects.select_for_update().get(pk=client.pk)
     previous = (
         Assessment.objects.filter(client=client).order_by("-assessed_on", "-sequence").first()
@@ -76,7 +76,7 @@ def assessment_update(
 ) -> Assessment:
     """Save the 23 items. Refused once a confirmed plan rests on it, or when its date would
     fall after the draft date of a plan built on it."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.version != expected_version:
         raise ValidationError(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_plan_writer
 from careplans.models import (
     CarePlan,
     MinorChange,
@@ -56,7 +56,7 @@ def careplan_confirm(
     provider_deliveries: Mapping[int, dt.date] | None = None,
 ) -> CarePlan:
     """説明・同意・交付: 会議済 → 確定. The previously confirmed version becomes 改訂済."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     if locked.status in (PlanStatus.CONFIRMED, PlanStatus.SUPERSEDED):
         raise ValidationError({"__all__": CONFIRMED_READ_ONLY_MESSAGE})
@@ -137,7 +137,7 @@ def minor_change_record(
     *, actor: Actor, plan: CarePlan, changed_on: dt.date, content: str, reason: str
 ) -> MinorChange:
     """軽微な変更 on the confirmed version itself (append-only; REFERENCE §9)."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     if locked.status != PlanStatus.CONFIRMED:
         raise ValidationError({"__all__": "軽微な変更は確定した計画にだけ記録できます。"})

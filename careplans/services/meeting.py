@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_plan_writer
 from careplans.models import (
     CarePlan,
     Meeting,
@@ -47,7 +47,7 @@ def meeting_record(
 ) -> Meeting:
     """Record (or correct) a サービス担当者会議 for an open plan version. When its conclusion
     accepts the draft (`concludes_plan`), the plan moves 原案 → 会議済."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     _require_editable(locked)
     held_on = fields["held_on"]
@@ -94,7 +94,7 @@ def careplan_record_no_meeting(
     *, actor: Actor, plan: CarePlan, reason: str, recorded_on: dt.date
 ) -> CarePlan:
     """担当者会議を開催しない (やむを得ない理由 + 照会で意見を求めた): 原案 → 会議済."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     if not reason.strip():
         raise ValidationError({"reason": "開催しない理由を入力してください。"})

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_plan_writer
 from careplans.models import (
     Assessment,
     CarePlan,
@@ -69,7 +69,7 @@ def careplan_create(
 ) -> CarePlan:
     """Start a 原案 for a client that has no open draft. The certification (認定日, 有効期間,
     区分, 審査会の意見) is taken from the client's history as of `starts_on`."""
-    require_writer(actor)
+    require_plan_writer(actor)
     Client.objects.select_for_update().get(pk=client.pk)
     if assessment is None:
         raise ValidationError({"assessment": "アセスメントを選んでください。"})
@@ -108,7 +108,7 @@ def careplan_update(
     *, actor: Actor, plan: CarePlan, expected_version: int, fields: Mapping[str, Any]
 ) -> CarePlan:
     """Save 第1表 edits of an open draft, under the optimistic version check."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     _require_editable(locked)
     _check_version(plan, locked, expected_version)
@@ -171,7 +171,7 @@ def careplan_revise(
 ) -> CarePlan:
     """Start the next version as a draft copied from the confirmed `plan` (第1〜3表). The
     confirmed version stays in force until the new one is confirmed."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     if locked.status != PlanStatus.CONFIRMED:
         raise ValidationError({"__all__": "改訂できるのは確定した計画だけです。"})

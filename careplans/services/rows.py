@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Model, Q
 
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_plan_writer
 from caremgmt.choices import ServiceType
 from caremgmt.models import ServiceCode
 from careplans.models import (
@@ -96,7 +98,7 @@ def need_save(
     text: str,
     order: int | None = None,
 ) -> SaveResult:
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _edit_rows(plan, expected_version)
     if need is None:
         top = locked.needs.aggregate(top=Max("order"))["top"] or 0
@@ -121,7 +123,7 @@ def goal_save(
 ) -> SaveResult:
     """Save a 長期目標/短期目標 pair. End before start is refused; periods outside the
     certification are refused, or only warned about while an application is pending."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _edit_rows(plan, expected_version)
     errors = {}
     for prefix in ("long_term", "short_term"):
@@ -184,7 +186,7 @@ def support_item_save(
     item: SupportItem | None,
     fields: Mapping[str, Any],
 ) -> SaveResult:
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _edit_rows(plan, expected_version)
     insured = bool(fields.get("insured"))
     provider = fields.get("provider")
@@ -248,7 +250,7 @@ def weekly_service_save(
 ) -> SaveResult:
     """Save one weekday item of 第3表. Insured items need a provider offering the code's
     service type and a サービスコード valid on the plan's start date."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _edit_rows(plan, expected_version)
     insured = bool(fields.get("insured"))
     provider: ServiceProvider | None = fields.get("provider")
@@ -315,7 +317,7 @@ def daily_activity_save(
     activity: DailyActivity | None,
     fields: Mapping[str, Any],
 ) -> SaveResult:
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _edit_rows(plan, expected_version)
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
     if starts_at and ends_at and ends_at <= starts_at:
@@ -330,10 +332,65 @@ def daily_activity_save(
     return SaveResult(activity)
 
 
+ROW_KIND_LABELS = {
+    "need": "ニーズ",
+    "goal": "援助目標",
+    "item": "援助内容",
+    "weekly": "週間サービス",
+    "activity": "主な日常生活上の活動",
+}
+
+
+@dataclass(frozen=True)
+class RowDeletePreview:
+    """What deleting one row removes: the row itself and everything under it."""
+
+    label: str
+    text: str
+    consequences: list[str]
+
+
+def plan_row_delete_preview(*, kind: str, row: Model) -> RowDeletePreview:
+    label = ROW_KIND_LABELS[kind]
+    consequences: list[str] = []
+    if isinstance(row, Need):
+        goals = row.goals.count()
+        items = SupportItem.objects.filter(goal__need=row).count()
+        if goals or items:
+            consequences.append(
+                f"このニーズの援助目標{goals}件と援助内容{items}件も一緒に削除されます。"
+            )
+        text = row.text
+    elif isinstance(row, Goal):
+        items = row.support_items.count()
+        if items:
+            consequences.append(f"この目標の援助内容{items}件も一緒に削除されます。")
+        text = f"長期目標：{row.long_term}／短期目標：{row.short_term}"
+    elif isinstance(row, SupportItem):
+        text = row.content
+    elif isinstance(row, WeeklyService):
+        text = (
+            f"{row.get_weekday_display()} {row.starts_at:%H:%M}〜{row.ends_at:%H:%M} {row.content}"
+        )
+    else:
+        text = str(row)
+    link_paths = {Need: "support_item__goal__need", Goal: "support_item__goal"}
+    if isinstance(row, Need | Goal | SupportItem):
+        path = link_paths.get(type(row), "support_item")
+        linked = WeeklyService.objects.filter(**{path: row}).count()
+        if linked:
+            consequences.append(
+                f"第3表の週間サービス{linked}件はこの援助内容との結び付きが外れます（行は残ります）。"
+            )
+    return RowDeletePreview(label, text, consequences)
+
+
 @transaction.atomic
 def plan_row_delete(*, actor: Actor, plan: CarePlan, expected_version: int, row: Model) -> None:
-    """Delete one 第2表/第3表 row (and what hangs under it) from an open draft."""
-    require_writer(actor)
-    locked = _edit_rows(plan, expected_version)
-    row.delete()
-    _bump(locked)
+    """Delete one 第2表/第3表 row (and what hangs under it) from an open draft. The change
+    history (pghistory delete events, cascaded rows included) names the acting staff."""
+    require_plan_writer(actor)
+    with pghistory.context(user=actor.staff.pk, action="careplans.plan_row_delete"):
+        locked = _edit_rows(plan, expected_version)
+        row.delete()
+        _bump(locked)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from caremgmt.access import require_writer
+from caremgmt.access import require_plan_writer
 from careplans import documents, selectors, services
 from careplans.forms import (
     PlanCreateForm,
@@ -34,7 +34,7 @@ from careplans.views.common import (
 
 @require_http_methods(["GET", "POST"])
 def plan_new(request: HttpRequest, client_pk: int) -> HttpResponse:
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     client = visible_client(request, client_pk)
     today = timezone.localdate()
     has_plan = CarePlan.objects.filter(client=client).exists()
@@ -70,8 +70,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "client": plan.client,
-        "can_write": request.actor.can_write,
-        "can_edit": request.actor.can_write and plan.is_editable,
+        "can_write": request.actor.can_write_plans,
+        "can_edit": request.actor.can_write_plans and plan.is_editable,
         "weekdays": documents.WEEKDAYS,
         "table3": documents.table3(plan),
         "print_available": documents.print_available(),
@@ -87,7 +87,7 @@ def _conflict_context(error: services.PlanEditConflictError) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """第1表 with the optimistic version check."""
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     plan = visible_plan(request, pk)
     conflict = None
     if request.method == "POST":
