@@ -17,6 +17,7 @@ from careplans.models import (
     PlanStatus,
 )
 from careplans.services.common import (
+    _refuse_future,
     _w,
 )
 from clients.models import Client
@@ -41,6 +42,7 @@ def assessment_start(
 ) -> Assessment:
     """A new assessment, starting from the answers of the client's last one (same item set)."""
     require_plan_writer(actor)
+    _refuse_future(assessed_on=assessed_on)
     Client.objects.select_for_update().get(pk=client.pk)
     previous = (
         Assessment.objects.filter(client=client).order_by("-assessed_on", "-sequence").first()
@@ -82,6 +84,7 @@ def assessment_update(
         raise ValidationError(
             {"__all__": "他の職員がこのアセスメントを先に保存しました。画面を開き直してください。"}
         )
+    _refuse_future(assessed_on=assessed_on)
     plans = list(locked.plans.all())
     if any(plan.status in (PlanStatus.CONFIRMED, PlanStatus.SUPERSEDED) for plan in plans):
         raise ValidationError(

@@ -25,6 +25,7 @@ from careplans.services.common import (
     NO_NEEDS_MESSAGE,
     InvalidTransitionError,
     _lock_plan,
+    _refuse_future,
     _transition,
     _w,
 )
@@ -97,6 +98,11 @@ def careplan_confirm(
             }
         )
     deliveries = dict(provider_deliveries or {})
+    _refuse_future(
+        consented_on=consented_on,
+        delivered_on=delivered_on,
+        **{f"provider_{provider_id}": day for provider_id, day in deliveries.items()},
+    )
     known = {provider.pk: provider for provider in plan_providers(locked)}
     for provider_id, day in deliveries.items():
         if provider_id not in known:
@@ -147,6 +153,7 @@ def minor_change_record(
                 "changed_on": f"変更日は説明・同意日（{_w(locked.consented_on)}）以降の日付にしてください。"
             }
         )
+    _refuse_future(changed_on=changed_on)
     change = MinorChange.objects.create(
         plan=locked, changed_on=changed_on, content=content, reason=reason, recorded_by=actor.staff
     )

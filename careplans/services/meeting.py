@@ -21,6 +21,7 @@ from careplans.services.common import (
     TIME_ORDER_MESSAGE,
     InvalidTransitionError,
     _lock_plan,
+    _refuse_future,
     _require_editable,
     _transition,
     _w,
@@ -52,6 +53,7 @@ def meeting_record(
     _require_editable(locked)
     held_on = fields["held_on"]
     _check_meeting_date(locked, held_on)
+    _refuse_future(held_on=held_on)  # 第4表 records a meeting that was held
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
     if starts_at and ends_at and ends_at <= starts_at:
         raise ValidationError({"ends_at": TIME_ORDER_MESSAGE})
@@ -104,6 +106,7 @@ def careplan_record_no_meeting(
                 "recorded_on": f"記録日は原案作成日（{_w(locked.drafted_on)}）以降の日付にしてください。"
             }
         )
+    _refuse_future(recorded_on=recorded_on)
     if locked.status != PlanStatus.DRAFT:
         raise InvalidTransitionError(
             f"「{locked.get_status_display()}」の計画には開催しない理由を記録できません。"
