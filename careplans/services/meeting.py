@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from caremgmt.access import Actor, require_plan_writer
 from careplans.models import (
@@ -64,6 +65,10 @@ def meeting_record(
             Meeting.objects.filter(plan__client=locked.client).count() + 1
         )
         meeting = Meeting(plan=locked, recorded_by=actor.staff, count=count)
+    if fields.get("sheet_date"):
+        meeting.sheet_date = fields["sheet_date"]
+    elif meeting.pk is None:
+        meeting.sheet_date = timezone.localdate()  # 作成年月日: today in the office's zone
     for name in (
         "held_on",
         "place",

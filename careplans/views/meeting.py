@@ -105,6 +105,7 @@ def meeting_edit(
         if meeting
         else {
             "held_on": timezone.localdate(),
+            "sheet_date": timezone.localdate(),
             "place": "利用者宅",
             "concludes_plan": True,
             "items_discussed": "居宅サービス計画原案の内容について",

@@ -74,6 +74,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": request.actor.can_write_plans and plan.is_editable,
         "weekdays": documents.WEEKDAYS,
         "table3": documents.table3(plan),
+        "table4": documents.table4(plan),
         "print_available": documents.print_available(),
         **selectors.plan_for_display(plan=plan),
     }
