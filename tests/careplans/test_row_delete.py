@@ -128,3 +128,39 @@ def test_confirmed_plan_rows_cannot_be_deleted(world, login) -> None:  # noqa: A
     assert "確定した計画は変更できません" in page.content.decode()
     http.post(_url(plan, "need", need.pk), {"plan_version": plan.version})
     assert Need.objects.filter(pk=need.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("holder", "allowed"),
+    [
+        ("care_manager", True),
+        ("chief", True),
+        ("manager", True),
+        ("clerk", False),
+        ("auditor", False),
+    ],
+)
+def test_only_care_managers_and_the_manager_write_plans(world, holder, allowed) -> None:  # noqa: ANN001
+    from django.core.exceptions import PermissionDenied
+
+    from caremgmt.access import actor_for, require_plan_writer
+
+    actor = actor_for(getattr(world, holder))
+    assert actor.can_write_plans is allowed
+    if allowed:
+        require_plan_writer(actor)
+    else:
+        with pytest.raises(PermissionDenied):
+            require_plan_writer(actor)
+    assert actor.can_write is (holder != "auditor")  # 事務 still writes the register
+
+
+def test_clerk_sees_the_plan_without_write_buttons(world, login) -> None:  # noqa: ANN001
+    plan, need, *_ = _plan_with_rows(world)
+    response = login(world.clerk).get(reverse("careplans:plan", args=[plan.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "自宅で安全に入浴したい" in page
+    for label in ("第1表を編集", "＋ ニーズを追加", "担当者会議を記録", "会議を開催しない理由"):
+        assert label not in page, label
+    assert reverse("careplans:need_edit", args=[plan.pk, need.pk]) not in page
