@@ -151,3 +151,30 @@ def test_assessment_after_today_is_refused(plan_setup) -> None:  # noqa: ANN001
     assert error.value.message_dict == {"assessed_on": [AFTER_MIDNIGHT_MESSAGE]}
     assert Assessment.objects.count() == before + 1
     assert assessment.assessed_on == D(2026, 11, 28)
+
+
+@time_machine.travel(JUST_BEFORE_JST_MIDNIGHT, tick=False)
+def test_meeting_form_shows_the_future_date_message_at_the_field(
+    plan_setup, draft_plan, login, world
+) -> None:  # noqa: ANN001
+    from django.urls import reverse
+
+    response = login(world.care_manager).post(
+        reverse("careplans:meeting_new", args=[draft_plan.pk]),
+        {
+            "held_on": "2026-11-28",
+            "place": "利用者宅",
+            "starts_at": "14:00",
+            "ends_at": "14:45",
+            "items_discussed": "原案",
+            "discussion": "入浴",
+            "conclusion": "原案のとおり",
+            "concludes_plan": "on",
+            "attendees-TOTAL_FORMS": "0",
+            "attendees-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"held_on": [BEFORE_MIDNIGHT_MESSAGE]}
+    assert response.context["form"]["discussion"].value() == "入浴"
+    assert not draft_plan.meetings.exists()

@@ -51,7 +51,17 @@ def test_assessment_choice_label_is_wareki(plan_setup, full_plan) -> None:  # no
 
 @pytest.mark.parametrize(
     "page",
-    ["clients:detail", "careplans:client", "careplans:plan", "careplans:plan_edit", "meeting"],
+    [
+        "clients:detail",
+        "tab:history",
+        "tab:contacts",
+        "tab:applications",
+        "tab:intake",
+        "careplans:client",
+        "careplans:plan",
+        "careplans:plan_edit",
+        "meeting",
+    ],
 )
 def test_main_pages_show_no_seireki_dates(plan_setup, full_plan, login, world, page) -> None:  # noqa: ANN001
     http = login(world.care_manager)
@@ -61,8 +71,14 @@ def test_main_pages_show_no_seireki_dates(plan_setup, full_plan, login, world, p
         "careplans:plan": reverse("careplans:plan", args=[full_plan.pk]),
         "careplans:plan_edit": reverse("careplans:plan_edit", args=[full_plan.pk]),
         "meeting": reverse("careplans:meeting", args=[full_plan.meetings.get().pk]),
+        **{
+            f"tab:{tab}": reverse("clients:tab", args=[plan_setup.client.pk, tab])
+            for tab in ("history", "contacts", "applications", "intake")
+        },
     }[page]
-    response = http.get(url)
+    # The register tabs are htmx fragments (a full load redirects to the client page).
+    headers = {"HX-Request": "true"} if page.startswith("tab:") else {}
+    response = http.get(url, headers=headers)
     assert response.status_code == 200
     text = visible_text(response.content.decode())
     assert ISO_DATE.findall(text) == []
