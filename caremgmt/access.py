@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -33,7 +34,13 @@ CASELOAD_ROLES = frozenset({Role.CARE_MANAGER, Role.CHIEF_CARE_MANAGER})
 WRITER_ROLES = frozenset(
     {Role.CARE_MANAGER, Role.CHIEF_CARE_MANAGER, Role.OFFICE_MANAGER, Role.CLERK}
 )
+# Plan content (assessment, 第1〜4表, consent/delivery, revision, 軽微な変更, plan import) is
+# written by care managers and the office manager only; 事務 edits the register and billing.
+PLAN_WRITER_ROLES = frozenset({Role.CARE_MANAGER, Role.CHIEF_CARE_MANAGER, Role.OFFICE_MANAGER})
 SESSION_OFFICE_KEY = "current_office_id"
+PLAN_WRITE_REFUSED_MESSAGE = (
+    "ケアプランの作成・変更は介護支援専門員・主任介護支援専門員・管理者が行います。"
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,11 @@ class Actor:
     @property
     def can_write(self) -> bool:
         return bool(self.roles & WRITER_ROLES)
+
+    @property
+    def can_write_plans(self) -> bool:
+        """May write care plan content (see PLAN_WRITER_ROLES)."""
+        return bool(self.roles & PLAN_WRITER_ROLES)
 
     @property
     def is_manager(self) -> bool:
@@ -125,3 +137,10 @@ def require_writer(actor: Actor | None) -> None:
     """Read-only roles (監査) get 404 on write endpoints too: nothing to probe, nothing changed."""
     if actor is None or not actor.can_write:
         raise Http404("見つかりません。")
+
+
+def require_plan_writer(actor: Actor | None) -> None:
+    """The one check for writing care plan content: 事務 and 監査 get 403 (the check runs
+    before any object lookup, so it reveals nothing about ids)."""
+    if actor is None or not actor.can_write_plans:
+        raise PermissionDenied(PLAN_WRITE_REFUSED_MESSAGE)

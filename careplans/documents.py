@@ -184,8 +184,10 @@ def table4(plan: CarePlan) -> list[dict[str, Any]]:
             {
                 "client_name": plan.client.name,
                 "author_name": plan.author.full_name,
-                "recorded_on": meeting.created_at.date() if meeting.created_at else None,
+                "pk": meeting.pk,
+                "recorded_on": meeting.sheet_date,
                 "held_on": meeting.held_on,
+                "concludes_plan": meeting.concludes_plan,
                 "place": meeting.place,
                 "time": f"{_time(meeting.starts_at)}〜{_time(meeting.ends_at)}",
                 "count": meeting.count,

@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from caremgmt.access import Actor, require_writer, visible
+from caremgmt.access import Actor, require_plan_writer, visible
 from caremgmt.choices import ServiceType
 from caremgmt.wareki import wareki_date
 from careplans import services
@@ -178,7 +178,7 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
     """Create a new 原案 from a received sending unit. Raises `CsvReadError` for format problems
     (field-level, from the reader) and `ValidationError` (Japanese) when no visible client
     matches or the client already has an open draft."""
-    require_writer(actor)
+    require_plan_writer(actor)
     unit = read_sending_unit(files)
     plans = unit.plans()
     if not plans:

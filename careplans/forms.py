@@ -453,6 +453,7 @@ class MeetingForm(ServiceValidated, StyledForm, forms.ModelForm):
             "starts_at",
             "ends_at",
             "count",
+            "sheet_date",
             "items_discussed",
             "discussion",
             "conclusion",
@@ -461,6 +462,7 @@ class MeetingForm(ServiceValidated, StyledForm, forms.ModelForm):
         ]
         widgets = {
             "held_on": DateInput(),
+            "sheet_date": DateInput(),
             "starts_at": TimeInput(),
             "ends_at": TimeInput(),
             "items_discussed": forms.Textarea(attrs={"rows": 2}),
@@ -473,6 +475,8 @@ class MeetingForm(ServiceValidated, StyledForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["count"].required = False
         self.fields["count"].help_text = "空欄なら自動で数えます。"
+        self.fields["sheet_date"].required = False
+        self.fields["sheet_date"].help_text = "第4表に印字する作成年月日です（空欄なら今日）。"
         self._style()
 
 

@@ -19,8 +19,10 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from caremgmt.choices import ServiceType
+from caremgmt.wareki import wareki_date
 from careplans.assessment_items import CURRENT_ITEM_SET, ITEM_SET_LABELS
 
 CLIENT_CASELOAD_PATHS = ("client__care_manager", "client__deputy_care_manager")
@@ -79,7 +81,7 @@ class Assessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"アセスメント 第{self.sequence}回（{self.assessed_on}）"
+        return f"アセスメント 第{self.sequence}回（{wareki_date(self.assessed_on)}）"
 
 
 class PlanStatus(models.TextChoices):
@@ -549,7 +551,7 @@ class PlanDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"交付 {self.delivered_on}"
+        return f"交付 {wareki_date(self.delivered_on)}"
 
 
 @pghistory.track()
@@ -605,7 +607,7 @@ class MinorChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"軽微な変更 {self.changed_on}"
+        return f"軽微な変更 {wareki_date(self.changed_on)}"
 
 
 @pghistory.track()
@@ -616,6 +618,9 @@ class Meeting(models.Model):
     scope_caseload_paths = PLAN_CASELOAD_PATHS
 
     plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="meetings")
+    # 第4表 作成年月日: a date the user can correct, defaulting to today in Asia/Tokyo (the
+    # UTC date of created_at is the previous day for entries made 00:00–08:59 JST).
+    sheet_date = models.DateField("作成年月日", default=timezone.localdate)
     held_on = models.DateField("開催日")
     place = models.CharField("開催場所", max_length=100)
     starts_at = models.TimeField("開始時刻")
@@ -644,7 +649,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"担当者会議 第{self.count}回（{self.held_on}）"
+        return f"担当者会議 第{self.count}回（{wareki_date(self.held_on)}）"
 
 
 class AttendeeKind(models.TextChoices):

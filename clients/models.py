@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from caremgmt.choices import CareLevel, RegionalGrade, ServiceType, Sex
 from caremgmt.models.regional_grade import RegionalGradePeriod, regional_grade_constraints
 from caremgmt.validators import office_number_validator, phone_validator, postal_code_validator
+from caremgmt.wareki import wareki_date
 from clients.validators import (
     insured_number_validator,
     insurer_number_validator,
@@ -411,7 +412,7 @@ class Certification(EffectiveDatedFact):
         indexes = [models.Index(fields=["client", "valid_from"], name="certification_client")]
 
     def __str__(self) -> str:
-        return f"{self.get_care_level_display()} {self.valid_from}〜{self.valid_to}"
+        return f"{self.get_care_level_display()} {wareki_date(self.valid_from)}〜{wareki_date(self.valid_to)}"
 
 
 class BurdenRatioChoice(models.IntegerChoices):
@@ -452,7 +453,7 @@ class BurdenRatio(EffectiveDatedFact):
         triggers = [_fact_columns_read_only(*EffectiveDatedFact.BOOKKEEPING_FIELDS)]
 
     def __str__(self) -> str:
-        return f"{self.ratio}割 {self.valid_from}〜{self.valid_to}"
+        return f"{self.ratio}割 {wareki_date(self.valid_from)}〜{wareki_date(self.valid_to)}"
 
 
 class FilingQuerySet(models.QuerySet):
@@ -510,7 +511,7 @@ class PlanRequestFiling(models.Model):
         triggers = [_fact_columns_read_only("ended_on", "superseded_at", "superseded_reason")]
 
     def __str__(self) -> str:
-        return f"届出 {self.filed_on}"
+        return f"届出 {wareki_date(self.filed_on)}"
 
 
 class ConsultationRoute(models.TextChoices):
@@ -553,7 +554,7 @@ class Consultation(models.Model):
         ordering = ["client", "-consulted_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"相談 {self.consulted_on}"
+        return f"相談 {wareki_date(self.consulted_on)}"
 
 
 @pghistory.track()
@@ -591,7 +592,7 @@ class Contract(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"契約 {self.contracted_on}"
+        return f"契約 {wareki_date(self.contracted_on)}"
 
 
 class ApplicationStatus(models.TextChoices):
@@ -652,7 +653,7 @@ class CertificationApplication(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}申請 {self.applied_on}"
+        return f"{self.get_kind_display()}申請 {wareki_date(self.applied_on)}"
 
 
 @pghistory.track()

@@ -280,3 +280,118 @@ def test_object_route_refuses_the_wrong_user(world, login, client, name) -> None
         assert call(login(stranger)).status_code == 404, stranger
         assert call(login(stranger), **{"HX-Request": "true"}).status_code == 404, stranger
     assert call(login(world.care_manager)).status_code != 404
+
+
+# --- careplans writes: 事務 and 監査 are refused (403), nothing changes -----------------
+# Plan content is written by 介護支援専門員 / 主任介護支援専門員 / 管理者 only
+# (caremgmt.access.require_plan_writer). Every POST below is refused for the clerk and the
+# auditor with nothing written, and every write-form page refuses them on GET too; the
+# pages that only show a plan stay open to them.
+
+
+PLAN_WRITE_POSTS: dict[str, Route] = {
+    "careplans:assessment_new": Route(
+        _own_client_kwargs, "post", {"assessed_on": "2026-04-03", "reason": "initial"}
+    ),
+    "careplans:assessment": Route(_own_assessment, "post", {"place": "自宅"}),
+    "careplans:plan_new": Route(
+        _own_client_kwargs,
+        "post",
+        {"drafted_on": "2026-04-05", "starts_on": "2026-04-10", "plan_kind": "11"},
+    ),
+    "careplans:plan_edit": Route(_own_plan_kwargs, "post", {"version": "1"}),
+    "careplans:need_add": Route(
+        _own_plan_kwargs, "post", {"plan_version": "1", "order": "1", "text": "入浴したい"}
+    ),
+    "careplans:need_edit": Route(
+        lambda w: {"pk": (n := _own_need(w)).plan_id, "need_pk": n.pk},
+        "post",
+        {"plan_version": "1", "order": "1", "text": "書き換え"},
+    ),
+    "careplans:goal_add": Route(
+        lambda w: {"need_pk": _own_need(w).pk}, "post", {"plan_version": "1"}
+    ),
+    "careplans:goal_edit": Route(
+        lambda w: {"need_pk": (g := _own_goal(w)).need_id, "goal_pk": g.pk},
+        "post",
+        {"plan_version": "1"},
+    ),
+    "careplans:item_add": Route(
+        lambda w: {"goal_pk": _own_goal(w).pk}, "post", {"plan_version": "1"}
+    ),
+    "careplans:item_edit": Route(_own_item, "post", {"plan_version": "1"}),
+    "careplans:weekly_add": Route(_own_plan_kwargs, "post", {"plan_version": "1"}),
+    "careplans:weekly_edit": Route(_own_weekly, "post", {"plan_version": "1"}),
+    "careplans:activity_add": Route(
+        _own_plan_kwargs, "post", {"plan_version": "1", "starts_at": "07:00", "activity": "起床"}
+    ),
+    "careplans:activity_edit": Route(_own_activity, "post", {"plan_version": "1"}),
+    "careplans:row_delete": Route(_own_need_row, "post", {"plan_version": "1"}),
+    "careplans:meeting_new": Route(lambda w: {"plan_pk": _own_plan(w).pk}, "post"),
+    "careplans:meeting": Route(_own_meeting, "post"),
+    "careplans:no_meeting": Route(
+        _own_plan_kwargs, "post", {"reason": "入院中", "recorded_on": "2026-04-07"}
+    ),
+    "careplans:confirm": Route(_own_plan_kwargs, "post"),
+    "careplans:revise": Route(_own_confirmed_plan, "post"),
+    "careplans:minor_change": Route(
+        _own_confirmed_plan, "post", {"changed_on": "2026-04-20", "content": "x", "reason": "y"}
+    ),
+    "careplans:import": Route(_own_client_kwargs, "post"),
+}
+# Write-form pages (GET); the meeting page of a recorded meeting is a read page.
+PLAN_WRITE_FORMS = sorted(set(PLAN_WRITE_POSTS) - {"careplans:assessment", "careplans:meeting"})
+PLAN_READ_PAGES: dict[str, Route] = {
+    "careplans:client": Route(_own_client_kwargs),
+    "careplans:plan": Route(_own_plan_kwargs),
+    "careplans:assessment": Route(_own_assessment),
+    "careplans:meeting": Route(_own_meeting),
+    "careplans:export": Route(_own_plan_kwargs),
+}
+
+
+def _careplans_snapshot() -> dict[str, int]:
+    """Row counts of every careplans table, change-history events included: any write
+    (insert, update or delete) adds an event row, so equal snapshots mean nothing changed."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_app_config("careplans").get_models()
+    }
+
+
+def test_plan_write_matrix_lists_every_careplans_write_route() -> None:
+    names = {name for name in _route_names() if name.startswith("careplans:")}
+    read_only = {"careplans:index", "careplans:print", *PLAN_READ_PAGES}
+    assert names - read_only <= set(PLAN_WRITE_POSTS), sorted(names - read_only)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["clerk", "auditor"])
+@pytest.mark.parametrize("name", sorted(PLAN_WRITE_POSTS))
+def test_plan_write_post_refuses_clerk_and_auditor(world, login, name, role) -> None:  # noqa: ANN001
+    route = PLAN_WRITE_POSTS[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    before = _careplans_snapshot()
+    response = login(getattr(world, role)).post(url, route.data)
+    assert response.status_code == 403
+    assert _careplans_snapshot() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["clerk", "auditor"])
+@pytest.mark.parametrize("name", PLAN_WRITE_FORMS)
+def test_plan_write_form_refuses_clerk_and_auditor(world, login, name, role) -> None:  # noqa: ANN001
+    route = PLAN_WRITE_POSTS[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    assert login(getattr(world, role)).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["clerk", "auditor"])
+@pytest.mark.parametrize("name", sorted(PLAN_READ_PAGES))
+def test_plan_pages_stay_readable_for_clerk_and_auditor(world, login, name, role) -> None:  # noqa: ANN001
+    route = PLAN_READ_PAGES[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    assert login(getattr(world, role)).get(url).status_code == 200

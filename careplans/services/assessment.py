@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Model
 
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_plan_writer
 from careplans.assessment_items import CURRENT_ITEM_SET, clean_answers, item_set
 from careplans.models import (
     Assessment,
@@ -19,6 +19,7 @@ from careplans.models import (
     PlanStatus,
 )
 from careplans.services.common import (
+    _refuse_future,
     _w,
 )
 from clients.models import Client, Consultation
@@ -112,7 +113,8 @@ def assessment_start(
     """A new assessment, starting from the answers of the client's last one (same item set),
     with what the register and the 認定 know on `assessed_on` filled in over them
     (`register_answers`)."""
-    require_writer(actor)
+    require_plan_writer(actor)
+    _refuse_future(assessed_on=assessed_on)
     Client.objects.select_for_update().get(pk=client.pk)
     previous = (
         Assessment.objects.filter(client=client).order_by("-assessed_on", "-sequence").first()
@@ -153,12 +155,13 @@ def assessment_update(
     """Save the 23 items. Refused once a confirmed plan rests on it, or when its date would
     fall after the draft date of a plan built on it. Copied fields (認定情報) keep their
     stored values; item 9's 理由 follows the header's 理由."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.version != expected_version:
         raise ValidationError(
             {"__all__": "他の職員がこのアセスメントを先に保存しました。画面を開き直してください。"}
         )
+    _refuse_future(assessed_on=assessed_on)
     plans = list(locked.plans.all())
     if any(plan.status in (PlanStatus.CONFIRMED, PlanStatus.SUPERSEDED) for plan in plans):
         raise ValidationError(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Model
+from django.utils import timezone
 
 from caremgmt.concurrency import MergeResult, instance_values, text_values, three_way_merge
 from caremgmt.wareki import wareki_date
@@ -26,6 +27,9 @@ NO_MEETING_MESSAGE = "担当者会議の記録（または開催しない理由�
 NO_NEEDS_MESSAGE = "第2表のニーズが1つもないため確定できません。"
 PERIOD_ORDER_MESSAGE = "終了日は開始日以降の日付にしてください。"
 TIME_ORDER_MESSAGE = "終了時刻は開始時刻より後にしてください。"
+FUTURE_DATE_MESSAGE = (
+    "未来の日付は入力できません（今日は{today}です）。実施した日を入力してください。"
+)
 LIVING_SUPPORT_REASON_MESSAGE = (
     "生活援助中心型の訪問介護を計画しているため、生活援助中心型の算定理由を選んでください。"
 )
@@ -167,6 +171,19 @@ def _display(instance: Model, field_name: str) -> str:
     if isinstance(value, dt.date):
         return wareki_date(value)
     return str(value)
+
+
+def _refuse_future(**days: dt.date | None) -> None:
+    """A completed event (会議の開催, 同意, 交付, 軽微な変更, アセスメント実施) cannot be dated
+    after today — today being the office's local date (Asia/Tokyo), not UTC."""
+    today = timezone.localdate()
+    errors = {
+        field_name: FUTURE_DATE_MESSAGE.format(today=wareki_date(today))
+        for field_name, day in days.items()
+        if day is not None and day > today
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 # --- status machine ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_plan_writer
 from careplans.models import (
     CarePlan,
     MinorChange,
@@ -33,6 +33,7 @@ from careplans.services.common import (
     NO_PRIMARY_DOCTOR_MESSAGE,
     InvalidTransitionError,
     _lock_plan,
+    _refuse_future,
     _transition,
     _w,
 )
@@ -128,7 +129,7 @@ def careplan_confirm(
     2. 第22号: every 福祉用具貸与 line carries 「福祉用具貸与が必要な理由」
        (`equipment_rental_reason_gaps`).
     """
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     if locked.status in (PlanStatus.CONFIRMED, PlanStatus.SUPERSEDED):
         raise ValidationError({"__all__": CONFIRMED_READ_ONLY_MESSAGE})
@@ -172,6 +173,11 @@ def careplan_confirm(
             }
         )
     deliveries = dict(provider_deliveries or {})
+    _refuse_future(
+        consented_on=consented_on,
+        delivered_on=delivered_on,
+        **{f"provider_{provider_id}": day for provider_id, day in deliveries.items()},
+    )
     known = {provider.pk: provider for provider in plan_providers(locked)}
     for provider_id, day in deliveries.items():
         if provider_id not in known:
@@ -234,7 +240,7 @@ def minor_change_record(
     *, actor: Actor, plan: CarePlan, changed_on: dt.date, content: str, reason: str
 ) -> MinorChange:
     """軽微な変更 on the confirmed version itself (append-only; REFERENCE §9)."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     if locked.status != PlanStatus.CONFIRMED:
         raise ValidationError({"__all__": "軽微な変更は確定した計画にだけ記録できます。"})
@@ -244,6 +250,7 @@ def minor_change_record(
                 "changed_on": f"変更日は説明・同意日（{_w(locked.consented_on)}）以降の日付にしてください。"
             }
         )
+    _refuse_future(changed_on=changed_on)
     change = MinorChange.objects.create(
         plan=locked, changed_on=changed_on, content=content, reason=reason, recorded_by=actor.staff
     )

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_plan_writer
 from careplans.models import (
     CarePlan,
     Meeting,
@@ -21,6 +22,7 @@ from careplans.services.common import (
     TIME_ORDER_MESSAGE,
     InvalidTransitionError,
     _lock_plan,
+    _refuse_future,
     _require_editable,
     _transition,
     _w,
@@ -47,11 +49,12 @@ def meeting_record(
 ) -> Meeting:
     """Record (or correct) a サービス担当者会議 for an open plan version. When its conclusion
     accepts the draft (`concludes_plan`), the plan moves 原案 → 会議済."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     _require_editable(locked)
     held_on = fields["held_on"]
     _check_meeting_date(locked, held_on)
+    _refuse_future(held_on=held_on)  # 第4表 records a meeting that was held
     starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
     if starts_at and ends_at and ends_at <= starts_at:
         raise ValidationError({"ends_at": TIME_ORDER_MESSAGE})
@@ -62,6 +65,10 @@ def meeting_record(
             Meeting.objects.filter(plan__client=locked.client).count() + 1
         )
         meeting = Meeting(plan=locked, recorded_by=actor.staff, count=count)
+    if fields.get("sheet_date"):
+        meeting.sheet_date = fields["sheet_date"]
+    elif meeting.pk is None:
+        meeting.sheet_date = timezone.localdate()  # 作成年月日: today in the office's zone
     for name in (
         "held_on",
         "place",
@@ -94,7 +101,7 @@ def careplan_record_no_meeting(
     *, actor: Actor, plan: CarePlan, reason: str, recorded_on: dt.date
 ) -> CarePlan:
     """担当者会議を開催しない (やむを得ない理由 + 照会で意見を求めた): 原案 → 会議済."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     if not reason.strip():
         raise ValidationError({"reason": "開催しない理由を入力してください。"})
@@ -104,6 +111,7 @@ def careplan_record_no_meeting(
                 "recorded_on": f"記録日は原案作成日（{_w(locked.drafted_on)}）以降の日付にしてください。"
             }
         )
+    _refuse_future(recorded_on=recorded_on)
     if locked.status != PlanStatus.DRAFT:
         raise InvalidTransitionError(
             f"「{locked.get_status_display()}」の計画には開催しない理由を記録できません。"

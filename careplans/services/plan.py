@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_plan_writer
 from careplans.models import (
     Assessment,
     CarePlan,
@@ -73,7 +73,7 @@ def careplan_create(
 ) -> CarePlan:
     """Start a 原案 for a client that has no open draft. The certification (認定日, 有効期間,
     区分, 審査会の意見) is taken from the client's history as of `starts_on`."""
-    require_writer(actor)
+    require_plan_writer(actor)
     Client.objects.select_for_update().get(pk=client.pk)
     if assessment is None:
         raise ValidationError({"assessment": "アセスメントを選んでください。"})
@@ -129,7 +129,7 @@ def careplan_save(
     and the form's loaded values (`original`) are known, only the fields this writer changed
     are applied (the result's `merged` says what); a field both changed raises
     PlanEditConflictError with both values. Without `original` any newer save refuses."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     _require_editable(locked)
     values = {k: v for k, v in fields.items() if k in PLAN_EDITABLE_FIELDS}
@@ -207,7 +207,7 @@ def careplan_revise(
 ) -> CarePlan:
     """Start the next version as a draft copied from the confirmed `plan` (第1〜3表). The
     confirmed version stays in force until the new one is confirmed."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked = _lock_plan(plan)
     if locked.status != PlanStatus.CONFIRMED:
         raise ValidationError({"__all__": "改訂できるのは確定した計画だけです。"})

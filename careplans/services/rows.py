@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Model, Q
 
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_plan_writer
 from caremgmt.choices import PREVENTIVE_CARE_LEVELS, ServiceType, plan_service_types
 from caremgmt.models import ServiceCode
 from careplans.models import (
@@ -147,7 +149,7 @@ def need_save(
     order: int | None = None,
     original: Mapping[str, str] | None = None,
 ) -> SaveResult:
-    require_writer(actor)
+    require_plan_writer(actor)
     locked, need, values, merged = _edit_row(
         actor=actor,
         plan=plan,
@@ -189,7 +191,7 @@ def goal_save(
     With `long_term_head` (or when editing such a goal) this is one more 短期目標 under that
     goal's 長期目標: the 長期目標 and its period are copied from it, and the new goal is placed
     right after the last goal of the group. Saving a group's first goal updates the copies."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked, goal, fields, merged = _edit_row(
         actor=actor,
         plan=plan,
@@ -284,7 +286,7 @@ def support_item_save(
     fields: Mapping[str, Any],
     original: Mapping[str, str] | None = None,
 ) -> SaveResult:
-    require_writer(actor)
+    require_plan_writer(actor)
     locked, item, fields, merged = _edit_row(
         actor=actor,
         plan=plan,
@@ -372,7 +374,7 @@ def weekly_service_save(
     code's service type and a サービスコード valid on the plan's start date; a time band whose
     length does not fit the code's duration (通所介護 4時間以上5時間未満 for 9:30〜16:30) is
     saved with a warning. An end before the start runs to the next morning (22:00〜翌6:00)."""
-    require_writer(actor)
+    require_plan_writer(actor)
     locked, weekly, fields, merged = _edit_row(
         actor=actor,
         plan=plan,
@@ -467,7 +469,7 @@ def daily_activity_save(
     fields: Mapping[str, Any],
     original: Mapping[str, str] | None = None,
 ) -> SaveResult:
-    require_writer(actor)
+    require_plan_writer(actor)
     locked, activity, fields, merged = _edit_row(
         actor=actor,
         plan=plan,
@@ -489,10 +491,63 @@ def daily_activity_save(
     return SaveResult(activity, merged=merged)
 
 
+ROW_KIND_LABELS = {
+    "need": "ニーズ",
+    "goal": "援助目標",
+    "item": "援助内容",
+    "weekly": "週間サービス",
+    "activity": "主な日常生活上の活動",
+}
+
+
+@dataclass(frozen=True)
+class RowDeletePreview:
+    """What deleting one row removes: the row itself and everything under it."""
+
+    label: str
+    text: str
+    consequences: list[str]
+
+
+def plan_row_delete_preview(*, kind: str, row: Model) -> RowDeletePreview:
+    label = ROW_KIND_LABELS[kind]
+    consequences: list[str] = []
+    if isinstance(row, Need):
+        goals = row.goals.count()
+        items = SupportItem.objects.filter(goal__need=row).count()
+        if goals or items:
+            consequences.append(
+                f"このニーズの援助目標{goals}件と援助内容{items}件も一緒に削除されます。"
+            )
+        text = row.text
+    elif isinstance(row, Goal):
+        items = row.support_items.count()
+        if items:
+            consequences.append(f"この目標の援助内容{items}件も一緒に削除されます。")
+        text = f"長期目標：{row.long_term}／短期目標：{row.short_term}"
+    elif isinstance(row, SupportItem):
+        text = row.content
+    elif isinstance(row, WeeklyService):
+        text = f"{row.weekdays_label} {row.time_band_label} {row.content}"
+    else:
+        text = str(row)
+    link_paths = {Need: "support_item__goal__need", Goal: "support_item__goal"}
+    if isinstance(row, Need | Goal | SupportItem):
+        path = link_paths.get(type(row), "support_item")
+        linked = WeeklyService.objects.filter(**{path: row}).count()
+        if linked:
+            consequences.append(
+                f"第3表の週間サービス{linked}件はこの援助内容との結び付きが外れます（行は残ります）。"
+            )
+    return RowDeletePreview(label, text, consequences)
+
+
 @transaction.atomic
 def plan_row_delete(*, actor: Actor, plan: CarePlan, expected_version: int, row: Model) -> None:
-    """Delete one 第2表/第3表 row (and what hangs under it) from an open draft."""
-    require_writer(actor)
-    locked = _edit_rows(plan, expected_version)
-    row.delete()
-    _bump(locked)
+    """Delete one 第2表/第3表 row (and what hangs under it) from an open draft. The change
+    history (pghistory delete events, cascaded rows included) names the acting staff."""
+    require_plan_writer(actor)
+    with pghistory.context(user=actor.staff.pk, action="careplans.plan_row_delete"):
+        locked = _edit_rows(plan, expected_version)
+        row.delete()
+        _bump(locked)

@@ -1,7 +1,7 @@
 """Care plan screens: thin function views — parse, call a selector or service, render.
 
 Every lookup goes through the access helper (404 for anything not visible); every write
-view calls `require_writer`; every page that shows a client's plan or assessment writes an
+view calls `require_plan_writer`; every page that shows a client's plan or assessment writes an
 access-log row. One module per sub-area.
 """
 

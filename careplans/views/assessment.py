@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from caremgmt import drafts
-from caremgmt.access import get_visible_or_404, require_writer
+from caremgmt.access import get_visible_or_404, require_plan_writer
 from careplans import selectors, services
 from careplans.forms import (
     AssessmentForm,
@@ -35,7 +35,7 @@ from careplans.views.common import (
 
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest, client_pk: int) -> HttpResponse:
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     client = visible_client(request, client_pk)
     has_previous = Assessment.objects.filter(client=client).exists()
     form = AssessmentStartForm(
@@ -84,7 +84,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = assessment.client
     draft_info: dict[str, Any] = {}
     if request.method == "POST":
-        require_writer(request.actor)
+        require_plan_writer(request.actor)
         form = AssessmentForm(
             request.POST,
             instance=assessment,
@@ -127,7 +127,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "form": form,
             "completeness": selectors.assessment_completeness(assessment),
-            "can_write": request.actor.can_write,
+            "can_write": request.actor.can_write_plans,
             **draft_info,
         },
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from caremgmt.access import require_writer
+from caremgmt.access import require_plan_writer
 from careplans import services
 from careplans.forms import (
     ConfirmForm,
@@ -32,7 +32,7 @@ from careplans.views.common import (
 
 @require_http_methods(["GET", "POST"])
 def plan_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     plan = visible_plan(request, pk)
     providers = services.plan_providers(plan)
     doctor = services.plan_doctor(plan)
@@ -78,7 +78,7 @@ def plan_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     plan = visible_plan(request, pk)
     latest = (
         Assessment.objects.filter(client=plan.client).order_by("-assessed_on", "-sequence").first()
@@ -114,7 +114,7 @@ def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def minor_change(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     plan = visible_plan(request, pk)
     form = MinorChangeForm(request.POST or None, initial={"changed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

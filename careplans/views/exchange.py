@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from caremgmt.access import require_writer
+from caremgmt.access import require_plan_writer
 from caremgmt.audit import record_access
 from careplans import services
 from careplans.views.common import (
@@ -170,7 +170,7 @@ def plan_import(request: HttpRequest, client_pk: int) -> HttpResponse:
     from careplans.exchange_import import careplan_import
     from careplans.exchange_mapping import problem_message
 
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     client = visible_client(request, client_pk)
     form = _ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from caremgmt.access import get_visible_or_404, require_writer, visible
+from caremgmt.access import get_visible_or_404, require_plan_writer, visible
 from careplans import selectors, services
 from careplans.forms import (
     AttendeeFormSet,
@@ -92,11 +92,12 @@ def meeting_edit(
         meeting = get_visible_or_404(Meeting.objects.select_related("plan"), request.actor, pk=pk)
         plan = visible_plan(request, meeting.plan_id)
     else:
+        require_plan_writer(request.actor)  # recording a new meeting is a write form
         meeting = None
         plan = visible_plan(request, plan_pk)
     if request.method == "POST":
-        require_writer(request.actor)
-    can_edit = request.actor.can_write and plan.is_editable
+        require_plan_writer(request.actor)
+    can_edit = request.actor.can_write_plans and plan.is_editable
     form = MeetingForm(
         request.POST or None,
         instance=meeting,
@@ -104,6 +105,7 @@ def meeting_edit(
         if meeting
         else {
             "held_on": timezone.localdate(),
+            "sheet_date": timezone.localdate(),
             "place": "利用者宅",
             "concludes_plan": True,
             "items_discussed": "居宅サービス計画原案の内容について",
@@ -154,7 +156,7 @@ def meeting_edit(
 
 @require_http_methods(["GET", "POST"])
 def no_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     plan = visible_plan(request, pk)
     form = NoMeetingForm(request.POST or None, initial={"recorded_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

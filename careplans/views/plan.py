@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from caremgmt import drafts
-from caremgmt.access import require_writer
+from caremgmt.access import require_plan_writer
 from careplans import documents, selectors, services
 from careplans.forms import (
     PlanCreateForm,
@@ -39,7 +39,7 @@ from careplans.views.common import (
 
 @require_http_methods(["GET", "POST"])
 def plan_new(request: HttpRequest, client_pk: int) -> HttpResponse:
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     client = visible_client(request, client_pk)
     today = timezone.localdate()
     has_plan = CarePlan.objects.filter(client=client).exists()
@@ -75,10 +75,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "plan": plan,
         "client": plan.client,
-        "can_write": request.actor.can_write,
-        "can_edit": request.actor.can_write and plan.is_editable,
+        "can_write": request.actor.can_write_plans,
+        "can_edit": request.actor.can_write_plans and plan.is_editable,
         "weekdays": documents.WEEKDAYS,
         "table3": documents.table3(plan),
+        "table4": documents.table4(plan),
         "print_available": documents.print_available(),
         **selectors.plan_for_display(plan=plan),
     }
@@ -88,7 +89,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """第1表 with the optimistic version check and a field-by-field merge of a late save."""
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     plan = visible_plan(request, pk)
     conflict: Any = None
     draft_info: dict[str, Any] = {}

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from caremgmt.access import get_visible_or_404, require_writer
+from caremgmt.access import get_visible_or_404, require_plan_writer
 from careplans import selectors, services
 from careplans.forms import (
     DailyActivityForm,
@@ -57,7 +57,7 @@ def _row_view(
     anchor: str = "",
 ) -> HttpResponse:
     """Shared GET/POST handling of one 第2表/第3表 row form (optimistic lock included)."""
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     form_kwargs = form_kwargs or {}
     conflict: Any = None
     if request.method == "POST":
@@ -264,7 +264,7 @@ def support_item_edit(
 def item_providers(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx fragment: the 事業所 select of the 援助内容 form, narrowed to the providers that
     offer the chosen サービス種別 (`?service_type=15&provider=<kept if still offered>`)."""
-    require_writer(request.actor)
+    require_plan_writer(request.actor)
     plan = visible_plan(request, pk)
     form = SupportItemForm(
         initial={
@@ -358,9 +358,13 @@ ROW_PLAN_PATHS = {
 }
 
 
-@require_POST
+_CONFLICT_MESSAGE = "他の職員が先に計画を変更しました。内容を確かめてからもう一度操作してください。"
+
+
+@require_http_methods(["GET", "POST"])
 def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
-    require_writer(request.actor)
+    """GET: a confirmation page naming the row and what goes with it; POST: delete it."""
+    require_plan_writer(request.actor)
     plan = visible_plan(request, pk)
     if kind not in ROW_MODELS:
         raise Http404("見つかりません。")
@@ -368,6 +372,26 @@ def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRes
     row = get_visible_or_404(
         model._default_manager.filter(**{ROW_PLAN_PATHS[kind]: plan}), request.actor, pk=row_pk
     )
+    back_url = reverse("careplans:plan", args=[plan.pk]) + (
+        "#table3" if kind in ("weekly", "activity") else "#table2"
+    )
+    if request.method == "GET":
+        if not plan.is_editable:
+            messages.error(request, services.CONFIRMED_READ_ONLY_MESSAGE)
+            return redirect(back_url)
+        log_access(request, "care_plan:edit", plan.pk, plan.client_id)
+        return render(
+            request,
+            "careplans/row_delete.html",
+            {
+                "client": plan.client,
+                "plan": plan,
+                "kind": kind,
+                "row_pk": row.pk,
+                "preview": services.plan_row_delete_preview(kind=kind, row=row),
+                "back_url": back_url,
+            },
+        )
     try:
         expected = int(request.POST.get("plan_version", "0"))
     except ValueError:
@@ -375,15 +399,9 @@ def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRes
     try:
         services.plan_row_delete(actor=request.actor, plan=plan, expected_version=expected, row=row)
     except services.PlanEditConflictError:
-        messages.error(
-            request,
-            "他の職員が先に計画を変更しました。内容を確かめてからもう一度操作してください。",
-        )
+        messages.error(request, _CONFLICT_MESSAGE)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "削除しました。")
-    return redirect(
-        reverse("careplans:plan", args=[plan.pk])
-        + ("#table3" if kind in ("weekly", "activity") else "#table2")
-    )
+        messages.success(request, f"{services.ROW_KIND_LABELS[kind]}を削除しました。")
+    return redirect(back_url)

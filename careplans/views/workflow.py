@@ -52,6 +52,6 @@ def client_workflow(request: HttpRequest, client_pk: int) -> HttpResponse:
         "workflow": selectors.client_workflow(
             client=client, assessments=assessments, plans=plans, today=today
         ),
-        "can_write": request.actor.can_write,
+        "can_write": request.actor.can_write_plans,
     }
     return render(request, "careplans/client.html", context)

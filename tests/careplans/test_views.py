@@ -249,4 +249,4 @@ def test_workflow_names_the_next_action(plan_setup, login, world) -> None:  # no
 def test_auditor_cannot_write(plan_setup, draft_plan, login, world) -> None:  # noqa: ANN001
     http = login(world.auditor)
     assert http.get(reverse("careplans:plan", args=[draft_plan.pk])).status_code == 200
-    assert http.get(reverse("careplans:plan_edit", args=[draft_plan.pk])).status_code == 404
+    assert http.get(reverse("careplans:plan_edit", args=[draft_plan.pk])).status_code == 403
