@@ -341,6 +341,10 @@ PLAN_WRITE_POSTS: dict[str, Route] = {
 }
 # Write-form pages (GET); the meeting page of a recorded meeting is a read page.
 PLAN_WRITE_FORMS = sorted(set(PLAN_WRITE_POSTS) - {"careplans:assessment", "careplans:meeting"})
+# GET fragments that only serve a write form (refused like the form itself).
+PLAN_WRITE_FRAGMENTS: dict[str, Route] = {
+    "careplans:item_providers": Route(_own_plan_kwargs),
+}
 PLAN_READ_PAGES: dict[str, Route] = {
     "careplans:client": Route(_own_client_kwargs),
     "careplans:plan": Route(_own_plan_kwargs),
@@ -363,7 +367,7 @@ def _careplans_snapshot() -> dict[str, int]:
 
 def test_plan_write_matrix_lists_every_careplans_write_route() -> None:
     names = {name for name in _route_names() if name.startswith("careplans:")}
-    read_only = {"careplans:index", "careplans:print", *PLAN_READ_PAGES}
+    read_only = {"careplans:index", "careplans:print", *PLAN_READ_PAGES, *PLAN_WRITE_FRAGMENTS}
     assert names - read_only <= set(PLAN_WRITE_POSTS), sorted(names - read_only)
 
 
@@ -384,6 +388,15 @@ def test_plan_write_post_refuses_clerk_and_auditor(world, login, name, role) -> 
 @pytest.mark.parametrize("name", PLAN_WRITE_FORMS)
 def test_plan_write_form_refuses_clerk_and_auditor(world, login, name, role) -> None:  # noqa: ANN001
     route = PLAN_WRITE_POSTS[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    assert login(getattr(world, role)).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["clerk", "auditor"])
+@pytest.mark.parametrize("name", sorted(PLAN_WRITE_FRAGMENTS))
+def test_plan_write_fragment_refuses_clerk_and_auditor(world, login, name, role) -> None:  # noqa: ANN001
+    route = PLAN_WRITE_FRAGMENTS[name]
     url = reverse(name, kwargs=route.kwargs(world))
     assert login(getattr(world, role)).get(url).status_code == 403
 

@@ -14,7 +14,7 @@ from caremgmt.models import RegionalUnitPrice, ServiceType
 from tests.factories import ensure_fee_schedule
 
 pytestmark = pytest.mark.django_db
-CORRECTION = import_module("caremgmt.migrations.0005_short_stay_life_care_labor_cost_55")
+CORRECTION = import_module("caremgmt.migrations.0007_short_stay_life_care_labor_cost_55")
 
 
 def test_seeded_database_prices_short_stay_at_eleven_ten() -> None:

@@ -138,7 +138,7 @@ def test_end_of_day_is_written_as_2400_and_read_back(plan_setup, draft_plan) -> 
     services.weekly_service_save(
         actor=plan_setup.actor, plan=plan, expected_version=plan.version, weekly=None,
         fields={
-            "weekday": 5, "starts_at": dt.time(22), "ends_at": END_OF_DAY,
+            "weekdays": [5], "starts_at": dt.time(22), "ends_at": END_OF_DAY,
             "content": "夜間の見守り", "insured": False,
         },
     )  # fmt: skip

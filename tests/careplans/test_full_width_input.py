@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def _weekly(draft_plan, provider, code: str) -> dict[str, object]:  # noqa: ANN001
     return {
         "plan_version": draft_plan.version,
-        "weekday": "3",
+        "weekdays": ["3"],
         "starts_at": "09:30",
         "ends_at": "16:00",
         "content": "通所介護",

@@ -198,7 +198,7 @@ def _weekly(setup, plan, provider, code, content, support_item=None):  # noqa: A
         expected_version=plan.version,
         weekly=None,
         fields={
-            "weekday": 4,
+            "weekdays": [4],
             "starts_at": dt.time(13),
             "ends_at": dt.time(14),
             "content": content,

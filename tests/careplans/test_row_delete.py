@@ -30,7 +30,7 @@ def _plan_with_rows(world):  # noqa: ANN001, ANN202
     )
     weekly = WeeklyService.objects.create(
         plan=plan,
-        weekday=1,
+        weekdays=[1],
         starts_at=dt.time(10),
         ends_at=dt.time(11),
         content="家族の訪問",

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from careplans import services
 from careplans.documents import table2
-from careplans.exchange_mapping import careplan_export, careplan_import, plan_records
+from careplans.exchange_import import careplan_import
+from careplans.exchange_mapping import careplan_export, plan_records
 from careplans.models import CarePlan, Goal, PlanStatus
 from careplans.printing import _table2_rows, careplan_print_html
 

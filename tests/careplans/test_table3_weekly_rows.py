@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from careplans import services
 from careplans.documents import table3
-from careplans.exchange_mapping import careplan_export, careplan_import, plan_records
+from careplans.exchange_import import careplan_import
+from careplans.exchange_mapping import careplan_export, plan_records
 from careplans.models import CarePlan, PlanStatus, WeeklyService
 from careplans.printing import _table3_grid, careplan_print_html
 from tests.careplans.test_plan_exchange import _populate
