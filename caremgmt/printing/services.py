@@ -8,41 +8,35 @@ message or a double click can never render the same job twice or skip a state.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from caremgmt.access import Actor
 from caremgmt.models import PrintJob
-from caremgmt.models.printing import PRINT_JOB_TRANSITIONS, PrintJobStatus
+from caremgmt.models.printing import PrintJobStatus
 from caremgmt.printing.registry import client_visible
-from caremgmt.printing.rendering import content_hash, render_pdf
-
-logger = logging.getLogger(__name__)
+from caremgmt.printing.rendering import content_hash
+from caremgmt.printing.tasks import render_print_job
+from caremgmt.printing.transitions import IllegalPrintJobTransition, move_job
+from caremgmt.printing.worker import print_job_render
 
 FAILURE_MESSAGE = "PDFを作成できませんでした。"
 
-
-class IllegalPrintJobTransition(Exception):
-    """A status move the machine does not allow, or the job was not in the expected state."""
-
-
-def _move(job_id: int, current: str, target: str, **fields: object) -> bool:
-    """Move `job_id` from `current` to `target` iff it is still `current`; True when moved."""
-    if target not in PRINT_JOB_TRANSITIONS[current]:
-        raise IllegalPrintJobTransition(f"{current} → {target}")
-    return bool(PrintJob.objects.filter(pk=job_id, status=current).update(status=target, **fields))
+__all__ = [
+    "FAILURE_MESSAGE",
+    "IllegalPrintJobTransition",
+    "is_stale",
+    "print_job_render",
+    "print_job_request",
+    "print_job_retry",
+]
 
 
 def _enqueue(job: PrintJob) -> None:
-    from caremgmt.printing.tasks import render_print_job
-
     # After commit: a rolled-back request sends nothing; eager mode (no REDIS_URL) renders inline.
     render_print_job.delay_on_commit(job.pk)
 
@@ -94,7 +88,7 @@ def print_job_request(
 
 
 def _requeue(job: PrintJob) -> None:
-    if _move(job.pk, PrintJobStatus.FAILED, PrintJobStatus.QUEUED, error="", finished_at=None):
+    if move_job(job.pk, PrintJobStatus.FAILED, PrintJobStatus.QUEUED, error="", finished_at=None):
         job.refresh_from_db()
         _enqueue(job)
 
@@ -111,7 +105,7 @@ def print_job_retry(*, actor: Actor, job: PrintJob) -> PrintJob:
     """Queue a failed (or stale rendering) job again. `job` must come from `print_job_for`."""
     with transaction.atomic():
         if is_stale(job):
-            _move(
+            move_job(
                 job.pk,
                 PrintJobStatus.RENDERING,
                 PrintJobStatus.FAILED,
@@ -124,50 +118,3 @@ def print_job_retry(*, actor: Actor, job: PrintJob) -> PrintJob:
         _requeue(job)
     job.refresh_from_db()
     return job
-
-
-def print_job_render(*, job_id: int) -> str:
-    """Render one job. Idempotent: only the caller that moves it queued → rendering renders;
-    everyone else returns the current status untouched."""
-    claimed = _move(
-        job_id,
-        PrintJobStatus.QUEUED,
-        PrintJobStatus.RENDERING,
-        started_at=timezone.now(),
-        finished_at=None,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
-        status = PrintJob.objects.filter(pk=job_id).values_list("status", flat=True).first()
-        return status or "missing"
-    job = PrintJob.objects.get(pk=job_id)
-    try:
-        rendered = render_pdf(job.html)
-        stored_name = job.file.storage.save(
-            job.file.field.generate_filename(
-                job, f"{job.kind}-{job.subject_id}-{job.content_hash[:16]}.pdf"
-            ),
-            ContentFile(rendered.data),
-        )
-    except Exception as error:  # noqa: BLE001 - any failure must end in FAILED, retryable
-        # Log the job id and the error type only: the message may quote client text.
-        logger.warning("print job %s failed: %s", job_id, type(error).__name__)
-        _move(
-            job_id,
-            PrintJobStatus.RENDERING,
-            PrintJobStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-        )
-        return PrintJobStatus.FAILED
-    _move(
-        job_id,
-        PrintJobStatus.RENDERING,
-        PrintJobStatus.DONE,
-        file=stored_name,
-        page_count=rendered.page_count,
-        byte_size=len(rendered.data),
-        error="",
-        finished_at=timezone.now(),
-    )
-    return PrintJobStatus.DONE

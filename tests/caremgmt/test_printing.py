@@ -12,12 +12,14 @@ from caremgmt.models import AccessLog, PrintJob
 from caremgmt.models.audit import AccessAction
 from caremgmt.models.printing import PrintJobStatus
 from caremgmt.printing import registry, services
+from caremgmt.printing import rendering as print_rendering
 from caremgmt.printing.pdftext import extract_pdf_text
 from caremgmt.printing.services import (
     IllegalPrintJobTransition,
     print_job_render,
     print_job_request,
 )
+from caremgmt.printing.transitions import move_job
 
 SAMPLE = """<!doctype html><html lang="ja"><head><meta charset="utf-8">
 <link rel="stylesheet" href="css/print.css"></head>
@@ -41,13 +43,13 @@ def own_client(world):  # noqa: ANN001, ANN201
 def render_count(monkeypatch):  # noqa: ANN001, ANN201
     """Count real renders (the real WeasyPrint still runs)."""
     calls: list[int] = []
-    real = services.render_pdf
+    real = print_rendering.render_pdf
 
     def counting(html: str):  # noqa: ANN202
         calls.append(1)
         return real(html)
 
-    monkeypatch.setattr(services, "render_pdf", counting)
+    monkeypatch.setattr(print_rendering, "render_pdf", counting)
     return calls
 
 
@@ -137,19 +139,19 @@ def test_render_is_idempotent_and_transitions_are_explicit(
     with pytest.raises(IllegalPrintJobTransition):
         services.print_job_retry(actor=actor_for(world.care_manager), job=job)
     with pytest.raises(IllegalPrintJobTransition):
-        services._move(job.pk, PrintJobStatus.DONE, PrintJobStatus.QUEUED)
+        move_job(job.pk, PrintJobStatus.DONE, PrintJobStatus.QUEUED)
 
 
 @pytest.mark.django_db
 def test_failed_render_shows_japanese_error_and_retry_works(
     world, own_client, login, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:  # noqa: ANN001
-    real = services.render_pdf
+    real = print_rendering.render_pdf
 
     def broken(html: str):  # noqa: ANN202
         raise ValueError("layout exploded")
 
-    monkeypatch.setattr(services, "render_pdf", broken)
+    monkeypatch.setattr(print_rendering, "render_pdf", broken)
     job = request_job(world, own_client, django_capture_on_commit_callbacks)
     assert job.status == PrintJobStatus.FAILED
     assert job.error == "ValueError: layout exploded" and not job.file
@@ -161,7 +163,7 @@ def test_failed_render_shows_japanese_error_and_retry_works(
     assert "もう一度作成する" in fragment and "every 1s" not in fragment
     assert http.get(reverse("printing:download", kwargs={"pk": job.pk})).status_code == 404
 
-    monkeypatch.setattr(services, "render_pdf", real)
+    monkeypatch.setattr(print_rendering, "render_pdf", real)
     with django_capture_on_commit_callbacks(execute=True):
         response = http.post(
             reverse("printing:retry", kwargs={"pk": job.pk}), headers={"HX-Request": "true"}

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from caremgmt.models import PrintJob
 from caremgmt.models.printing import PrintJobStatus
-from caremgmt.printing import services as print_services
+from caremgmt.printing import rendering as print_rendering
 from caremgmt.printing.pdftext import extract_pdf_text
 from careplans import services
 from careplans.printing import careplan_print
@@ -28,13 +28,13 @@ def media_root(settings, tmp_path):  # noqa: ANN001, ANN201
 @pytest.fixture
 def render_count(monkeypatch):  # noqa: ANN001, ANN201
     calls: list[int] = []
-    real = print_services.render_pdf
+    real = print_rendering.render_pdf
 
     def counting(html: str):  # noqa: ANN202
         calls.append(1)
         return real(html)
 
-    monkeypatch.setattr(print_services, "render_pdf", counting)
+    monkeypatch.setattr(print_rendering, "render_pdf", counting)
     return calls
 
 

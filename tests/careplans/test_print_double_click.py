@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from caremgmt.access import actor_for
 from caremgmt.models import PrintJob
-from caremgmt.printing import services as print_services
+from caremgmt.printing import rendering as print_rendering
 from caremgmt.printing.services import print_job_request
 from tests.careplans.test_lifecycle import _confirm, _fill, _meet
 
@@ -26,13 +26,13 @@ def media_root(settings, tmp_path):  # noqa: ANN001, ANN201
 @pytest.fixture
 def render_count(monkeypatch):  # noqa: ANN001, ANN201
     calls: list[int] = []
-    real = print_services.render_pdf
+    real = print_rendering.render_pdf
 
     def counting(html: str):  # noqa: ANN202
         calls.append(1)
         return real(html)
 
-    monkeypatch.setattr(print_services, "render_pdf", counting)
+    monkeypatch.setattr(print_rendering, "render_pdf", counting)
     return calls
 
 

@@ -3,7 +3,6 @@
 Both are effective-dated facts copied from a document (公費受給者証, 給付制限の通知), kept
 like the other histories: never overwritten (a trigger refuses UPDATEs of fact columns),
 corrected by a new row that supersedes the old one, ended early through `ended_on`.
-Imported at the end of `clients.models` so Django registers them with the app.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import pghistory
 from django.db import models
 from django.db.models import F, Q
 
-from clients.models import (
+from clients.models.history import (
     Client,
     EffectiveDatedFact,
     _fact_columns_read_only,
