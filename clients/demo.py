@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from caremgmt.access import actor_for
 from caremgmt.models import Office, Staff
-from clients import services, services_coverage
+from clients import services
 from clients.kana import client_search_kana
 from clients.models import (
     Client,
@@ -31,6 +31,7 @@ from clients.models import (
     ProviderRegionalGrade,
     ServiceProvider,
 )
+from clients.services import coverage as services_coverage
 from clients.validators import insurer_check_digit
 
 SAKURA, MIDORI = "1370100011", "1470200025"

@@ -18,7 +18,7 @@ from clients.coverage import (
 )
 from clients.forms import CorrectionMixin, DateInput, PeriodFormMixin, StyledForm
 from clients.models import RestrictionKind
-from clients.services_coverage import RATE_RANGE_MESSAGE, RATE_REQUIRED_MESSAGE
+from clients.services.coverage import RATE_RANGE_MESSAGE, RATE_REQUIRED_MESSAGE
 
 LAW_HELP = "2桁。" + "、".join(f"{code} {label}" for code, label in PUBLIC_EXPENSE_LAWS.items())
 

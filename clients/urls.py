@@ -1,6 +1,7 @@
 from django.urls import path
 
-from clients import views, views_coverage
+from clients import views
+from clients.views import coverage as views_coverage
 
 app_name = "clients"
 urlpatterns = [

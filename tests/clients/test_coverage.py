@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caremgmt.models import AccessLog
-from clients import services, services_coverage
+from clients import services
 from clients.forms import CertificationForm
 from clients.forms_coverage import BenefitRestrictionForm, PublicExpenseForm
 from clients.models import BenefitRestriction, Certification, PublicExpense
 from clients.selectors import client_benefit_restriction_on, client_public_expenses_on
+from clients.services import coverage as services_coverage
 
 pytestmark = pytest.mark.django_db
 D = dt.date

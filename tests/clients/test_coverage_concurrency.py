@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from caremgmt.access import actor_for
-from clients import services_coverage
 from clients.models import PublicExpense
+from clients.services import coverage as services_coverage
 from tests.factories import ClientFactory
 
 

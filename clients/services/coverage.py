@@ -13,7 +13,8 @@ from django.db import transaction
 from caremgmt.access import Actor, require_writer
 from clients.coverage import raise_for_public_expense_numbers
 from clients.models import BenefitRestriction, Client, PublicExpense, RestrictionKind
-from clients.services import _lock_client, _period_text, _supersede
+from clients.services.common import _lock_client
+from clients.services.histories import _period_text, _supersede
 
 PERIOD_ORDER_MESSAGE = "有効期間の終了日は開始日以降の日付にしてください。"
 RATE_REQUIRED_MESSAGE = "給付率引下げのときは引下げ後の給付率（%）を入力してください。"

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 from caremgmt.access import get_visible_or_404, require_writer
 from caremgmt.choices import RegionalGrade
 from caremgmt.regional_grades import regional_grade_add, regional_grade_on
-from clients import services_coverage
 from clients.forms_coverage import (
     BenefitRestrictionCorrectionForm,
     BenefitRestrictionForm,
@@ -24,7 +23,9 @@ from clients.forms_coverage import (
     RegionalGradeForm,
 )
 from clients.models import BenefitRestriction, PublicExpense, ServiceProvider
-from clients.views import _add_service_errors, _client, _form_page
+from clients.services import coverage as services_coverage
+from clients.views.common import _add_service_errors, _client
+from clients.views.page import _form_page
 
 CORRECTION_INTRO = "訂正すると新しい記録が作られ、訂正前の記録は「訂正済」として履歴に残ります。"
 

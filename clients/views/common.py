@@ -1,0 +1,42 @@
+"""Shared helpers of the client screens: visible lookup, service errors onto forms, page constants."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest
+
+from caremgmt.access import get_visible_or_404
+from clients.models import (
+    Client,
+)
+
+PAGE_SIZE = 25
+TABS = (
+    ("history", "認定・負担割合"),
+    ("contacts", "連絡先・家族"),
+    ("applications", "申請代行"),
+    ("intake", "相談・契約"),
+    ("plans", "ケアプラン"),
+    ("tickets", "利用票"),
+    ("records", "支援経過"),
+)
+TAB_NAMES = {name for name, _ in TABS}
+
+
+def _client(request: HttpRequest, pk: int) -> Client:
+    return get_visible_or_404(
+        Client.objects.select_related(
+            "care_manager", "deputy_care_manager", "primary_doctor", "office"
+        ),
+        request.actor,
+        pk=pk,
+    )
+
+
+def _add_service_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

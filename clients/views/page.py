@@ -1,0 +1,170 @@
+"""The client page: tabs, edit with the optimistic lock, status changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from caremgmt.access import require_writer
+from caremgmt.audit import record_access
+from clients import selectors, services
+from clients.forms import (
+    ClientForm,
+    StatusForm,
+)
+from clients.models import (
+    Client,
+)
+from clients.views.common import (
+    TAB_NAMES,
+    TABS,
+    _add_service_errors,
+    _client,
+)
+
+# --- the client page ---------------------------------------------------------------------
+
+
+def _tab_context(client: Client, tab: str) -> dict[str, Any]:
+    if tab == "history":
+        return selectors.client_history(client=client)
+    if tab == "contacts":
+        return {"contacts": selectors.client_contacts(client=client)}
+    if tab == "applications":
+        return {"applications": selectors.client_applications(client=client)}
+    if tab == "intake":
+        return selectors.client_intake(client=client)
+    return {}
+
+
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    client = _client(request, pk)
+    tab = request.GET.get("tab", "history")
+    if tab not in TAB_NAMES:
+        tab = "history"
+    record_access(request, subject_type="client", subject_id=client.pk, client_id=client.pk)
+    today = timezone.localdate()
+    context = {
+        "client": client,
+        "facts": selectors.client_facts_on(client=client, day=today),
+        "public_expenses_today": selectors.client_public_expenses_on(client=client, day=today),
+        "restriction_today": selectors.client_benefit_restriction_on(client=client, day=today),
+        "today": today,
+        "tabs": TABS,
+        "tab": tab,
+        "can_write": request.actor.can_write,
+        **_tab_context(client, tab),
+    }
+    return render(request, "clients/detail.html", context)
+
+
+def client_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
+    if tab not in TAB_NAMES:
+        raise Http404("見つかりません。")
+    client = _client(request, pk)
+    if not request.htmx:  # without JavaScript the page itself shows the tab (and logs it)
+        return redirect(f"{reverse('clients:detail', args=[client.pk])}?tab={tab}")
+    record_access(
+        request, subject_type=f"client_tab:{tab}", subject_id=client.pk, client_id=client.pk
+    )
+    context = {
+        "client": client,
+        "today": timezone.localdate(),
+        "tabs": TABS,
+        "tab": tab,
+        "can_write": request.actor.can_write,
+        **_tab_context(client, tab),
+    }
+    return render(request, "clients/detail.html#tab_panel", context)
+
+
+@require_http_methods(["GET", "POST"])
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """基本情報の変更 with the optimistic version check."""
+    require_writer(request.actor)
+    client = _client(request, pk)
+    conflict = None
+    existing = None
+    if request.method == "POST":
+        form = ClientForm(request.POST, instance=client, actor=request.actor)
+        if form.is_valid():
+            expected = form.cleaned_data.get("version") or 0
+            try:
+                services.client_update(
+                    actor=request.actor,
+                    client=client,
+                    expected_version=expected,
+                    fields=form.client_fields(),
+                )
+            except services.EditConflictError as error:
+                conflict = error
+                # Keep everything typed; a deliberate second save applies it over the
+                # other person's version, which the conflict table has just shown.
+                data = request.POST.copy()
+                data["version"] = str(error.client.version)
+                form = ClientForm(data, instance=error.client, actor=request.actor)
+                form.is_valid()
+            except services.DuplicateClientError as error:
+                existing = error.existing
+                _add_service_errors(form, error)
+            else:
+                messages.success(request, "基本情報を保存しました。")
+                return redirect("clients:detail", pk=client.pk)
+    else:
+        form = ClientForm(instance=client, actor=request.actor, initial={"version": client.version})
+    return render(
+        request,
+        "clients/edit.html",
+        {"client": client, "form": form, "conflict": conflict, "existing": existing},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def client_status(request: HttpRequest, pk: int) -> HttpResponse:
+    require_writer(request.actor)
+    client = _client(request, pk)
+    form = StatusForm(request.POST or None, initial={"changed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_change_status(actor=request.actor, client=client, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, "状態を変更しました。")
+            return redirect("clients:detail", pk=client.pk)
+    return _form_page(request, client=client, form=form, title="状態の変更（入院・退院・終了）")
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    client: Client | None = None,
+    form: Form,
+    title: str,
+    back_url: str | None = None,
+    intro: str = "",
+    previous: Model | None = None,
+) -> HttpResponse:
+    if back_url is None and client is not None:
+        back_url = reverse("clients:detail", args=[client.pk])
+    return render(
+        request,
+        "clients/form.html",
+        {
+            "client": client,
+            "form": form,
+            "title": title,
+            "back_url": back_url,
+            "intro": intro,
+            "previous": previous,
+        },
+    )
