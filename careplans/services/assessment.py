@@ -29,16 +29,18 @@ from clients.selectors import client_facts_on
 
 
 def register_answers(*, client: Client, day: dt.date, reason: str) -> dict[str, dict[str, str]]:
-    """What the register already knows for items 1, 7, 8 and 9, so it is not asked again.
+    """What the register already knows for items 1, 5, 6, 7, 8 and 9, so it is not asked again.
 
     1. Item 1 基本情報: 受付日・受付者・相談経路 from the first 相談受付; 計画作成の状況 is
        初回 until the client has had a confirmed plan.
     2. Item 7 主訴: the latest 相談受付's 主訴 (the 意向 are heard at the assessment).
     3. Item 8 認定情報: the 認定 in force on the assessment day (client_facts_on).
     4. Item 9 理由: the assessment's own 理由 (header).
+    5. Items 5/6 自立度 「認定時」: the ranks recorded on that 認定 (主治医意見書 or 認定調査票);
+       「現在」 stays the care manager's own judgement.
     Empty values are left out so a copied previous answer is kept.
     """
-    answers: dict[str, dict[str, str]] = {"1": {}, "7": {}, "8": {}, "9": {}}
+    answers: dict[str, dict[str, str]] = {"1": {}, "5": {}, "6": {}, "7": {}, "8": {}, "9": {}}
     consultations = Consultation.objects.filter(client=client).select_related("taken_by")
     first = consultations.order_by("consulted_on", "pk").first()
     if first is not None:
@@ -63,6 +65,14 @@ def register_answers(*, client: Client, day: dt.date, reason: str) -> dict[str, 
             "valid_period": f"{_w(certification.valid_from)}〜{_w(certification.effective_to)}",
             "committee_opinion": certification.committee_opinion.strip(),
         }
+        if certification.disability_independence:
+            answers["5"]["rank_at_certification"] = (
+                certification.get_disability_independence_display()
+            )
+        if certification.dementia_independence:
+            answers["6"]["rank_at_certification"] = (
+                certification.get_dementia_independence_display()
+            )
     if reason in AssessmentReason.values:
         answers["9"]["reason"] = AssessmentReason(reason).label
     return {

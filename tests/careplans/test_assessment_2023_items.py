@@ -1,5 +1,6 @@
 """課題分析標準項目 (2023-10): old-item hints, item 13's 中核症状 and BPSD list, and the
-items prefilled from the register (1 基本情報, 7 主訴, 8 認定情報, 9 理由)."""
+items prefilled from the register (1 基本情報, 5/6 自立度 at certification, 7 主訴, 8 認定情報,
+9 理由)."""
 
 from __future__ import annotations
 
@@ -185,3 +186,29 @@ def test_plan_status_is_not_first_after_a_confirmed_plan(plan_setup, draft_plan)
     )
     assert later.answers["1"] == {"plan_status": "初回以外"}
     assert later.answers["9"] == {"reason": "更新"}
+
+
+def test_independence_ranks_of_the_certification_prefill_items_5_and_6(world) -> None:  # noqa: ANN001
+    from caremgmt.access import actor_for
+    from tests.factories import CertificationFactory, ClientFactory
+
+    client = ClientFactory(office=world.office, care_manager=world.care_manager)
+    CertificationFactory(
+        client=client,
+        care_level="22",
+        valid_from=D(2026, 4, 1),
+        valid_to=D(2027, 3, 31),
+        disability_independence="A2",
+        disability_independence_source="doctor_opinion",
+        dementia_independence="IIb",
+        dementia_independence_source="survey",
+    )
+    assessment = services.assessment_start(
+        actor=actor_for(world.care_manager),
+        client=client,
+        assessed_on=D(2026, 4, 20),
+        reason="initial",
+    )
+    # 「認定時」 comes from the 認定; 「現在」 stays the care manager's judgement (not filled).
+    assert assessment.answers["5"] == {"rank_at_certification": "A2"}
+    assert assessment.answers["6"] == {"rank_at_certification": "Ⅱb"}
