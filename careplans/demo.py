@@ -283,6 +283,7 @@ def _build(client: Client, kind: str, today: dt.date) -> None:
         plan=plan,
         fields={
             "held_on": drafted + dt.timedelta(days=3),
+            "sheet_date": drafted + dt.timedelta(days=3),
             "place": "利用者宅（居間）",
             "starts_at": dt.time(14),
             "ends_at": dt.time(14, 45),
