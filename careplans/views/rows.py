@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -186,19 +187,14 @@ def goal_edit(request: HttpRequest, need_pk: int, goal_pk: int | None = None) ->
     elif goal is None and request.GET.get("under", "").isdigit():
         head = get_visible_or_404(need.goals.all(), request.actor, pk=request.GET["under"])
 
-    def save(
-        *, expected_version: int, fields: dict[str, Any], original: dict[str, str] | None
-    ) -> services.SaveResult:
-        return services.goal_save(
-            actor=request.actor,
-            plan=plan,
-            expected_version=expected_version,
-            need=need,
-            goal=goal,
-            fields=fields,
-            original=original,
-            long_term_head=head,
-        )
+    save = partial(
+        services.goal_save,
+        actor=request.actor,
+        plan=plan,
+        need=need,
+        goal=goal,
+        long_term_head=head,
+    )
 
     form_class: type[Form] = ShortTermGoalForm if head else GoalForm
     if goal is None:
@@ -229,18 +225,7 @@ def support_item_edit(
         get_visible_or_404(goal.support_items.all(), request.actor, pk=item_pk) if item_pk else None
     )
 
-    def save(
-        *, expected_version: int, fields: dict[str, Any], original: dict[str, str] | None
-    ) -> services.SaveResult:
-        return services.support_item_save(
-            actor=request.actor,
-            plan=plan,
-            expected_version=expected_version,
-            goal=goal,
-            item=item,
-            fields=fields,
-            original=original,
-        )
+    save = partial(services.support_item_save, actor=request.actor, plan=plan, goal=goal, item=item)
 
     form_class = SupportItemForm
     if item is None:
@@ -286,17 +271,7 @@ def weekly_edit(request: HttpRequest, pk: int, weekly_pk: int | None = None) -> 
         else None
     )
 
-    def save(
-        *, expected_version: int, fields: dict[str, Any], original: dict[str, str] | None
-    ) -> services.SaveResult:
-        return services.weekly_service_save(
-            actor=request.actor,
-            plan=plan,
-            expected_version=expected_version,
-            weekly=weekly,
-            fields=fields,
-            original=original,
-        )
+    save = partial(services.weekly_service_save, actor=request.actor, plan=plan, weekly=weekly)
 
     return _row_view(
         request,
@@ -319,17 +294,7 @@ def activity_edit(request: HttpRequest, pk: int, activity_pk: int | None = None)
         else None
     )
 
-    def save(
-        *, expected_version: int, fields: dict[str, Any], original: dict[str, str] | None
-    ) -> services.SaveResult:
-        return services.daily_activity_save(
-            actor=request.actor,
-            plan=plan,
-            expected_version=expected_version,
-            activity=activity,
-            fields=fields,
-            original=original,
-        )
+    save = partial(services.daily_activity_save, actor=request.actor, plan=plan, activity=activity)
 
     return _row_view(
         request,
