@@ -40,6 +40,7 @@ from careplans.services.common import (
     _lock_plan,
     _merge_onto,
     _require_editable,
+    _saved_by_self,
     _w,
 )
 from careplans.time_bands import time_band_mismatch
@@ -548,6 +549,11 @@ def plan_row_delete(*, actor: Actor, plan: CarePlan, expected_version: int, row:
     history (pghistory delete events, cascaded rows included) names the acting staff."""
     require_plan_writer(actor)
     with pghistory.context(user=actor.staff.pk, action="careplans.plan_row_delete"):
-        locked = _edit_rows(plan, expected_version)
+        try:
+            locked = _edit_rows(plan, expected_version)
+        except PlanEditConflictError as error:
+            # Say who saved in between: the same person in another tab is not 「他の職員」.
+            error.by_self = _saved_by_self(plan, expected_version, actor.staff.pk)
+            raise
         row.delete()
         _bump(locked)

@@ -323,9 +323,6 @@ ROW_PLAN_PATHS = {
 }
 
 
-_CONFLICT_MESSAGE = "他の職員が先に計画を変更しました。内容を確かめてからもう一度操作してください。"
-
-
 @require_http_methods(["GET", "POST"])
 def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
     """GET: a confirmation page naming the row and what goes with it; POST: delete it."""
@@ -363,8 +360,11 @@ def row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRes
         expected = 0
     try:
         services.plan_row_delete(actor=request.actor, plan=plan, expected_version=expected, row=row)
-    except services.PlanEditConflictError:
-        messages.error(request, _CONFLICT_MESSAGE)
+    except services.PlanEditConflictError as error:
+        messages.error(
+            request,
+            f"{error.other_party}が先に計画を変更しました。内容を確かめてからもう一度操作してください。",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

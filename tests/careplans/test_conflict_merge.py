@@ -247,3 +247,20 @@ def test_daily_activity_same_field_conflict_saves_nothing(draft_plan, login, wor
     assert [(c.field, c.theirs, c.yours) for c in conflicts] == [("starts_at", "06:30", "07:30")]
     activity.refresh_from_db()
     assert (activity.starts_at, activity.activity) == (dt.time(6, 30), "起床")
+
+
+def test_row_delete_after_own_save_in_another_tab_names_the_same_user(
+    draft_plan, goal, login, world
+) -> None:  # noqa: ANN001
+    need = goal.need
+    goal_url = reverse("careplans:goal_edit", args=[need.pk, goal.pk])
+    delete_url = reverse("careplans:row_delete", args=[draft_plan.pk, "need", need.pk])
+    http = login(world.care_manager)
+    loaded_version = CarePlan.objects.get(pk=draft_plan.pk).version
+    tab_goal = _loaded(http, goal_url)
+    assert http.post(goal_url, dict(tab_goal, long_term="長期A")).status_code == 302
+    response = http.post(delete_url, {"plan_version": loaded_version}, follow=True)
+    page = response.content.decode()
+    assert "別のタブ（または画面）であなたが先に計画を変更しました。" in page
+    assert OTHER_STAFF not in page
+    assert need.__class__.objects.filter(pk=need.pk).exists()
