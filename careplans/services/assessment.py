@@ -168,8 +168,18 @@ def assessment_update(
     require_plan_writer(actor)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.version != expected_version:
+        savers = set(
+            locked.events.filter(version__gt=expected_version).values_list(
+                "pgh_context__metadata__user", flat=True
+            )
+        )
+        who = "別のタブ（または画面）であなた" if savers == {actor.staff.pk} else "他の職員"
         raise ValidationError(
-            {"__all__": "他の職員がこのアセスメントを先に保存しました。画面を開き直してください。"}
+            {
+                "__all__": f"{who}がこのアセスメントを先に保存しました（上書きはしていません）。"
+                "入力した内容はこの画面に残っています。必要な部分を控えてから画面を開き直し、"
+                "入力し直してください。"
+            }
         )
     _refuse_future(assessed_on=assessed_on)
     plans = list(locked.plans.all())

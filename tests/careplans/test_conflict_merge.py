@@ -264,3 +264,19 @@ def test_row_delete_after_own_save_in_another_tab_names_the_same_user(
     assert "別のタブ（または画面）であなたが先に計画を変更しました。" in page
     assert OTHER_STAFF not in page
     assert need.__class__.objects.filter(pk=need.pk).exists()
+
+
+def test_stale_assessment_save_names_the_same_user_and_overwrites_nothing(
+    plan_setup, login, world
+) -> None:  # noqa: ANN001
+    from careplans.models import Assessment
+
+    assessment = plan_setup.assessment
+    url = reverse("careplans:assessment", args=[assessment.pk])
+    http = login(world.care_manager)
+    tab1, tab2 = _loaded(http, url), _loaded(http, url)
+    assert http.post(url, dict(tab1, place="自宅")).status_code == 302
+    response = http.post(url, dict(tab2, place="病院"))
+    page = response.content.decode()
+    assert "別のタブ（または画面）であなたがこのアセスメントを先に保存しました" in page
+    assert Assessment.objects.get(pk=assessment.pk).place == "自宅"
