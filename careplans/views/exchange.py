@@ -134,7 +134,7 @@ class _ImportForm(Form):
 def plan_import(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Upload a received ケアプランデータ連携 unit for this client → a new 原案."""
     from careplans.exchange import CsvReadError
-    from careplans.exchange_import import careplan_import
+    from careplans.exchange_import import ImportProblemsError, careplan_import
     from careplans.exchange_mapping import problem_message
 
     require_plan_writer(request.actor)
@@ -148,6 +148,13 @@ def plan_import(request: HttpRequest, client_pk: int) -> HttpResponse:
         except CsvReadError as error:
             problems = [problem_message(problem) for problem in error.problems]
             form.add_error(None, "ファイルの内容に誤りがあります。下の一覧を確認してください。")
+        except ImportProblemsError as error:
+            problems = [str(problem) for problem in error.problems]
+            form.add_error(
+                None,
+                f"このままでは内容が変わってしまう箇所が{len(problems)}件あります。"
+                "何も取り込んでいません。送信元に確認し、直したファイルを取り込んでください。",
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
