@@ -274,6 +274,11 @@ LOGGING = {
 # --- caremgmt ------------------------------------------------------------------------------
 DEMO_PASSWORD = "caremgmt-demo-2026"
 ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 5)
+# ケアプランデータ連携 import: caps on what one upload may unpack (uploaded CSV files and ZIP
+# entries alike): number of files, bytes per file and bytes in total (uncompressed).
+CAREPLAN_IMPORT_MAX_FILES = env_int("CAREPLAN_IMPORT_MAX_FILES", 20)
+CAREPLAN_IMPORT_MAX_FILE_BYTES = env_int("CAREPLAN_IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024)
+CAREPLAN_IMPORT_MAX_TOTAL_BYTES = env_int("CAREPLAN_IMPORT_MAX_TOTAL_BYTES", 20 * 1024 * 1024)
 
 # --- Change history (django-pghistory): inserts, updates and deletes, append-only events ----
 import pghistory  # noqa: E402

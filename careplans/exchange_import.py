@@ -7,15 +7,21 @@
   サービス種別 become insured rows linked to that provider. Unknown provider numbers (or a
   service kind we cannot map) become **保険外 free-text rows** (事業所名/番号 and 種別 kept as
   text, no provider link) — the care manager re-links them before confirming.
+* Before anything is saved, `import_problems` checks the whole received plan for values the
+  import would have to change or drop: impossible dates in a period (2026/02/30, end before
+  start), text longer than our column (頻度 > 100 characters, …), weekly rows whose times
+  cannot be used (2400–2400, start = end) and activities without a usable start. Any of them
+  raises `ImportProblemsError` (file, row number, field, raw value, Japanese message) and
+  nothing is saved; the sender corrects the file.
 * Periods (長期期間, 短期期間, 実施期間) are free text; `careplans.exchange.periods` reads the
-  shapes other vendors write (和暦, full-width digits, any separator). A period that cannot
-  be read (or is missing) is **never replaced silently**: the row gets the plan start as a
-  placeholder start and no end, and a warning naming the row and the raw text is stored in
-  `CarePlan.import_warnings`, shown on the plan page until the plan is confirmed.
+  shapes other vendors write (和暦, full-width digits, any separator). A period that is not
+  written as dates at all (「次回更新まで」) or is missing is **never replaced silently**: the
+  row gets the plan start as a placeholder start and no end, and a warning naming the row and
+  the raw text is stored in `CarePlan.import_warnings`, shown on the plan page until the plan
+  is confirmed.
 * 第3表 rows carry no provider or サービスコード in the CSV, so weekly rows come in as 保険外
   rows (content, 曜日, times kept). An end time of 2400 is stored as 23:59:59 (`END_OF_DAY`,
-  written back as 2400) with a warning; rows whose times cannot be used are left out with a
-  warning.
+  written back as 2400) with a warning.
 * The certification (認定日, 有効期間, 要介護度) is taken from our client history as of the
   plan start, not from the file; 計画の開始日 = the earliest 援助内容/短期目標 start (else the
   計画作成(変更)日). The basis assessment is the client's latest one on or before that date.
@@ -36,8 +42,8 @@ from caremgmt.choices import ServiceType
 from caremgmt.wareki import wareki_date
 from careplans import services
 from careplans.exchange import read_sending_unit
-from careplans.exchange.periods import PeriodError, parse_period
-from careplans.exchange.unit import ReceivedPlan
+from careplans.exchange.periods import ImpossiblePeriodError, PeriodError, parse_period
+from careplans.exchange.unit import ReceivedPlan, ReceivedUnit
 from careplans.exchange_mapping import END_OF_DAY
 from careplans.models import (
     Assessment,
@@ -72,6 +78,14 @@ WEEKLY_SKIPPED_MESSAGE = (
     "時刻が読めない、または終了が開始より前のため週間サービスに取り込みませんでした。"
 )
 ACTIVITY_SKIPPED_MESSAGE = "開始時刻が読めないため主な日常生活上の活動に取り込みませんでした。"
+IMPOSSIBLE_PERIOD_MESSAGE = "存在しない日付または期間です（{reason}）。送信元に確認してください。"
+TOO_LONG_MESSAGE = "{limit}文字を超えています（{length}文字）。{limit}文字以内にしてください。"
+WEEKLY_TIMES_PROBLEM_MESSAGE = (
+    "週間サービスの時刻として使えません（開始が空か2400、または開始と終了が同じです）。"
+)
+ACTIVITY_TIMES_PROBLEM_MESSAGE = "主な日常生活上の活動の開始時刻として使えません（空か2400です）。"
+FILE_LABELS = {"UP1KYO": "第1表", "UP2KYO": "第2表", "UP3KYO": "第3表", "UPHOSOKU": "利用者補足"}
+RAW_SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,30 @@ class ImportWarning:
     field: str  # the spec's item name
     raw: str  # the text as received
     message: str
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """A value the import would have to change or drop: found before anything is saved."""
+
+    file: str  # record type, e.g. UP2KYO
+    row: int  # 1-based record number within the file (header not counted)
+    field: str  # the spec's item name
+    raw: str  # the value as received
+    message: str
+
+    def __str__(self) -> str:
+        raw = self.raw if len(self.raw) <= RAW_SHOWN else f"{self.raw[:RAW_SHOWN]}…"
+        where = f"{self.file}（{FILE_LABELS.get(self.file, '')}） {self.row}件目 「{self.field}」"
+        return f"{where}: {self.message}（受け取った値: 「{raw}」）"
+
+
+class ImportProblemsError(Exception):
+    """The received unit cannot be taken over as sent; nothing was saved."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems[:5]))
 
 
 def _goal_row(row) -> str:  # noqa: ANN001
@@ -133,6 +171,103 @@ def parse_hhmm(hhmm: str, *, end: bool = False) -> dt.time | None:
 
 
 _SERVICE_TYPE_BY_LABEL = {label: value for value, label in ServiceType.choices}
+
+
+def _support_link(row, providers: Mapping[str, ServiceProvider]) -> tuple:  # noqa: ANN001
+    """(linked, provider, service type, 保険外 provider text) of one 第2表 row."""
+    provider = providers.get(row.provider_office_number)
+    service_type = _SERVICE_TYPE_BY_LABEL.get(row.service_kind.strip(), "")
+    linked = (
+        row.insurance_covered == "Y"
+        and provider is not None
+        and service_type in provider.service_types
+    )
+    provider_text = row.provider_office_name
+    if not linked and row.provider_office_number and provider is None:
+        provider_text = f"{row.provider_office_name}（{row.provider_office_number}）"
+    return linked, provider, service_type, provider_text
+
+
+def _max_length(model: type, name: str) -> int | None:
+    return model._meta.get_field(name).max_length
+
+
+def import_problems(
+    unit: ReceivedUnit, received: ReceivedPlan, providers: Mapping[str, ServiceProvider]
+) -> list[ImportProblem]:
+    """Every value of `received` the import would cut, replace or drop — with the file, the
+    row number within the file, the field and the raw value. Runs before anything is saved."""
+    problems: list[ImportProblem] = []
+
+    def too_long(file: str, row: int, field: str, value: str, model: type, name: str) -> None:
+        limit = _max_length(model, name)
+        if limit is not None and len(value) > limit:
+            message = TOO_LONG_MESSAGE.format(limit=limit, length=len(value))
+            problems.append(ImportProblem(file, row, field, value, message))
+
+    def period(file: str, row: int, field: str, text: str) -> None:
+        try:
+            parse_period(text)
+        except ImpossiblePeriodError as error:
+            message = IMPOSSIBLE_PERIOD_MESSAGE.format(reason=error)
+            problems.append(ImportProblem(file, row, field, text, message))
+        except PeriodError:
+            pass  # not a date at all: a placeholder and a warning after saving (see _Periods)
+
+    t1_row = next(n for n, r in enumerate(unit.table1, 1) if r is received.table1)
+    t1 = received.table1
+    too_long(
+        "UP1KYO", t1_row, "生活援助中心型の算定理由(その他)",
+        t1.daily_living_support_other_reason, CarePlan, "living_support_other",
+    )  # fmt: skip
+    numbers = {id(r): n for n, r in enumerate(unit.table2, 1)}
+    for row in received.table2:
+        number = numbers[id(row)]
+        period("UP2KYO", number, "長期期間", row.long_term_period)
+        period("UP2KYO", number, "短期期間", row.short_term_period)
+        period("UP2KYO", number, "実施期間", row.period)
+        too_long("UP2KYO", number, "頻度", row.frequency, SupportItem, "frequency")
+        linked, _provider, _type, provider_text = _support_link(row, providers)
+        if not linked:
+            too_long(
+                "UP2KYO", number, "サービス種別", row.service_kind,
+                SupportItem, "service_kind_text",
+            )  # fmt: skip
+            too_long(
+                "UP2KYO", number, "サービス事業所名", provider_text, SupportItem, "provider_text"
+            )
+    numbers = {id(r): n for n, r in enumerate(unit.table3, 1)}
+    for row in received.table3:
+        number = numbers[id(row)]
+        if row.service_content and row.weekday:
+            too_long(
+                "UP3KYO", number, "サービス内容", row.service_content, WeeklyService, "content"
+            )
+            start, end = parse_hhmm(row.start_time), parse_hhmm(row.end_time, end=True)
+            if not (start and end and end != start):
+                times = f"{row.start_time}～{row.end_time}"
+                problems.append(
+                    ImportProblem(
+                        "UP3KYO", number, "開始時間・終了時間", times, WEEKLY_TIMES_PROBLEM_MESSAGE
+                    )
+                )
+        if row.daily_activity:
+            too_long(
+                "UP3KYO",
+                number,
+                "主な日常生活上の活動",
+                row.daily_activity,
+                DailyActivity,
+                "activity",
+            )
+            if parse_hhmm(row.activity_start_time) is None:
+                times = f"{row.activity_start_time}～{row.activity_end_time}"
+                problems.append(
+                    ImportProblem(
+                        "UP3KYO", number, "開始時間", times, ACTIVITY_TIMES_PROBLEM_MESSAGE
+                    )
+                )
+    return problems
 
 
 def _match_client(actor: Actor, client: Client | None, plans: list[ReceivedPlan]) -> tuple:
@@ -189,6 +324,16 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
         client=client, status__in=[PlanStatus.DRAFT, PlanStatus.MET]
     ).exists():
         raise ValidationError({"__all__": OPEN_DRAFT_MESSAGE})
+    providers = {
+        p.provider_number: p
+        for p in ServiceProvider.objects.filter(
+            office=client.office,
+            provider_number__in={r.provider_office_number for r in received.table2},
+        )
+    }
+    problems = import_problems(unit, received, providers)
+    if problems:
+        raise ImportProblemsError(problems)
     t1 = received.table1
     starts = [_start(r.period) for r in received.table2] + [
         _start(r.short_term_period) for r in received.table2
@@ -219,17 +364,10 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
         committee_opinion=t1.committee_opinion,
         overall_policy=t1.overall_policy,
         living_support_reason=t1.daily_living_support_reason,
-        living_support_other=t1.daily_living_support_other_reason[:200],
+        living_support_other=t1.daily_living_support_other_reason,
         non_weekly_services=non_weekly,
         **certification,
     )
-    providers = {
-        p.provider_number: p
-        for p in ServiceProvider.objects.filter(
-            office=client.office,
-            provider_number__in={r.provider_office_number for r in received.table2},
-        )
-    }
     needs: dict[int, Need] = {}
     goals: dict[tuple[int, int], Goal] = {}
     last_goal: dict[int, Goal] = {}
@@ -271,39 +409,31 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
             )
             last_goal[row.need_number] = goal
         period_from, period_to = periods.read(row.period, row=_item_row(row), field="実施期間")
-        provider = providers.get(row.provider_office_number)
-        service_type = _SERVICE_TYPE_BY_LABEL.get(row.service_kind.strip(), "")
-        linked = (
-            row.insurance_covered == "Y"
-            and provider is not None
-            and service_type in provider.service_types
-        )
-        provider_text = row.provider_office_name
-        if not linked and row.provider_office_number and provider is None:
-            provider_text = f"{row.provider_office_name}（{row.provider_office_number}）"
+        linked, provider, service_type, provider_text = _support_link(row, providers)
         SupportItem.objects.create(
             goal=goal,
             order=row.support_number,
             content=row.service_content,
             insured=linked,
             service_type=service_type if linked else "",
-            service_kind_text="" if linked else row.service_kind[:100],
+            service_kind_text="" if linked else row.service_kind,
             provider=provider if linked else None,
-            provider_text="" if linked else provider_text[:100],
-            frequency=row.frequency[:100],
+            provider_text="" if linked else provider_text,
+            frequency=row.frequency,
             period_from=period_from,
             period_to=period_to,
         )
     # Rows differing only in the weekday become one weekly row covering those weekdays; an
     # end before the start runs past midnight (2200→0600).
     weekly_rows: dict[tuple[dt.time, dt.time, str], list[int]] = {}
-    for number, row in enumerate(received.table3, start=1):
-        label = f"第3表 {number}件目"
+    table3_numbers = {id(r): n for n, r in enumerate(unit.table3, 1)}
+    for row in received.table3:
+        label = f"第3表 {table3_numbers[id(row)]}件目"
         if row.service_content and row.weekday:
             start, end = parse_hhmm(row.start_time), parse_hhmm(row.end_time, end=True)
             times = f"{row.start_time}～{row.end_time}"
             if start and end and end != start:
-                days = weekly_rows.setdefault((start, end, row.service_content[:100]), [])
+                days = weekly_rows.setdefault((start, end, row.service_content), [])
                 if int(row.weekday) not in days:
                     days.append(int(row.weekday))
                 if end == END_OF_DAY:
@@ -323,7 +453,7 @@ def careplan_import(*, actor: Actor, client: Client | None, files: Mapping[str, 
                 plan=plan,
                 starts_at=activity_start,
                 ends_at=activity_end if activity_end and activity_end > activity_start else None,
-                activity=row.daily_activity[:100],
+                activity=row.daily_activity,
             )
             if activity_end == END_OF_DAY:
                 warnings.append(ImportWarning(label, "終了時間", times, END_OF_DAY_MESSAGE))

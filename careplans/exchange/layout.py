@@ -319,8 +319,14 @@ def _parse_value(spec: FieldSpec, text: str) -> Any:
 
 
 def _looks_like_header(columns: list[str]) -> bool:
-    return bool(columns) and not _CSV_VERSION.fullmatch(
-        unicodedata.normalize("NFKC", columns[0]).strip()
+    """A row of labels: no CSVバージョン first, and no column that is a number. Every record
+    carries numbers (保険者番号, dates), so a record whose first column is damaged is still a
+    record (and its CSVバージョン a problem), never skipped as a header."""
+    cleaned = [unicodedata.normalize("NFKC", column).strip() for column in columns]
+    return (
+        bool(cleaned)
+        and not _CSV_VERSION.fullmatch(cleaned[0])
+        and not any(column.isascii() and column.isdigit() for column in cleaned)
     )
 
 

@@ -50,6 +50,11 @@ class PeriodError(ValueError):
     """The text is not a period we can read; the message is Japanese, for the user."""
 
 
+class ImpossiblePeriodError(PeriodError):
+    """The text is written as dates, but no such date exists (2026/02/30, 令和0年, 13月) or
+    the end is before the start: a mistake to correct, not a shape we cannot read."""
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width digits/letters/～/－ → half-width), one kind of dash and wave."""
     return unicodedata.normalize("NFKC", text or "").translate(_TO_TILDE).strip()
@@ -58,19 +63,19 @@ def normalize(text: str) -> str:
 def _day(year: int, month: int, day: int | None, *, end: bool) -> dt.date:
     if day is None:
         if not 1 <= month <= 12:
-            raise PeriodError(f"{month}月は存在しません")
+            raise ImpossiblePeriodError(f"{month}月は存在しません")
         day = calendar.monthrange(year, month)[1] if end else 1
     try:
         return dt.date(year, month, day)
     except ValueError as error:
-        raise PeriodError(f"{year}年{month}月{day}日は存在しない日付です") from error
+        raise ImpossiblePeriodError(f"{year}年{month}月{day}日は存在しない日付です") from error
 
 
 def _era_year(era_name: str, year_text: str) -> tuple[int, dt.date]:
     era = _ERA_BY_NAME[era_name]
     year = 1 if year_text == "元" else int(year_text)
     if year < 1:
-        raise PeriodError(f"{era.name}{year}年は存在しません")
+        raise ImpossiblePeriodError(f"{era.name}{year}年は存在しません")
     return era.start.year + year - 1, era.start
 
 
@@ -104,7 +109,7 @@ def _date_at(text: str, position: int, *, end: bool, era_name: str | None) -> tu
         month, day = int(groups["bare_month"]), _number(groups["bare_day"])
     value = _day(year, month, day, end=end)
     if era_start is not None and value < era_start:
-        raise PeriodError(
+        raise ImpossiblePeriodError(
             f"{used_era}は{era_start.year}年{era_start.month}月{era_start.day}日からです"
         )
     return value, match.end(), used_era
@@ -139,7 +144,7 @@ def parse_period(text: str) -> tuple[dt.date | None, dt.date | None]:
     if _TRAILER.sub("", cleaned[position:]):
         raise PeriodError("終了日の後ろに読めない文字があります")
     if end < start:
-        raise PeriodError("終了日が開始日より前です")
+        raise ImpossiblePeriodError("終了日が開始日より前です")
     return start, end
 
 

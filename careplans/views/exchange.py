@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from caremgmt.access import require_plan_writer
 from caremgmt.audit import record_access
 from careplans import services
+from careplans.exchange_upload import read_uploaded_unit
 from careplans.views.common import (
     add_service_errors,
     log_access,
@@ -25,8 +26,6 @@ from careplans.views.common import (
 from clients.models import ServiceProvider as ServiceProviderModel
 
 # --- ケアプランデータ連携 export / import ---------------------------------------------------
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 class _ExportForm(Form):
@@ -110,38 +109,6 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _uploaded_unit(uploads: list[Any]) -> dict[str, bytes]:
-    """{file name: bytes} from uploaded CSV files and/or ZIP archives (folders ignored)."""
-    import io
-    import zipfile
-    from pathlib import PurePosixPath
-
-    files: dict[str, bytes] = {}
-    for upload in uploads:
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError({"files": "ファイルが大きすぎます（5MBまで）。"})
-        data = upload.read()
-        if upload.name.lower().endswith(".zip"):
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                    for info in archive.infolist():
-                        name = PurePosixPath(info.filename).name
-                        if info.is_dir() or not name.upper().endswith(".CSV"):
-                            continue
-                        if info.file_size > MAX_IMPORT_BYTES:
-                            raise ValidationError(
-                                {"files": "ZIPの中のファイルが大きすぎます（5MBまで）。"}
-                            )
-                        files[name] = archive.read(info)
-            except zipfile.BadZipFile as error:
-                raise ValidationError({"files": "ZIPファイルを読み込めません。"}) from error
-        else:
-            files[PurePosixPath(upload.name).name] = data
-    if not files:
-        raise ValidationError({"files": "CSVファイル（またはZIP）を選んでください。"})
-    return files
-
-
 class _ImportForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from django import forms
@@ -167,7 +134,7 @@ class _ImportForm(Form):
 def plan_import(request: HttpRequest, client_pk: int) -> HttpResponse:
     """Upload a received ケアプランデータ連携 unit for this client → a new 原案."""
     from careplans.exchange import CsvReadError
-    from careplans.exchange_import import careplan_import
+    from careplans.exchange_import import ImportProblemsError, careplan_import
     from careplans.exchange_mapping import problem_message
 
     require_plan_writer(request.actor)
@@ -176,11 +143,18 @@ def plan_import(request: HttpRequest, client_pk: int) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            files = _uploaded_unit(request.FILES.getlist("files"))
+            files = read_uploaded_unit(request.FILES.getlist("files"))
             plan = careplan_import(actor=request.actor, client=client, files=files)
         except CsvReadError as error:
             problems = [problem_message(problem) for problem in error.problems]
             form.add_error(None, "ファイルの内容に誤りがあります。下の一覧を確認してください。")
+        except ImportProblemsError as error:
+            problems = [str(problem) for problem in error.problems]
+            form.add_error(
+                None,
+                f"このままでは内容が変わってしまう箇所が{len(problems)}件あります。"
+                "何も取り込んでいません。送信元に確認し、直したファイルを取り込んでください。",
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
