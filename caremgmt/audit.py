@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from caremgmt.client_ip import client_ip
 from caremgmt.models import AccessLog
 from caremgmt.models.audit import AccessAction
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address. Behind the production proxy REMOTE_ADDR is set by gunicorn's
-    --forwarded-allow-ips handling, so X-Forwarded-For is not trusted here."""
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def record_access(

@@ -7,9 +7,11 @@ ALLOWED_HOSTS and DATABASE_URL). Without DATABASE_URL a private PostgreSQL from 
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from caremgmt.env import env_bool, env_int, env_list, env_required, env_str
 
@@ -169,6 +171,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# Every variant of a login id (case, 全角, whitespace) shares one counter: axes keys it with the
+# same normalisation the auth backend matches with.
+AXES_USERNAME_CALLABLE = "caremgmt.auth_backends.axes_username"
+# Lock per real client, not per proxy: the same function feeds axes and the access log.
+AXES_CLIENT_IP_CALLABLE = "caremgmt.client_ip.client_ip"
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated CIDRs). Default: none,
+# so REMOTE_ADDR is the client. docker-compose sets its own network here.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _cidr in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_cidr!r} is not an IP network") from exc
 
 # --- Sessions: idle timeout + absolute lifetime ----------------------------------------------
 SESSION_IDLE_TIMEOUT_SECONDS = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30) * 60

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import subprocess
 import sys
@@ -96,6 +97,19 @@ def test_production_refuses_to_start_without_secret_key() -> None:
     assert "SECRET_KEY" in result.stderr
 
 
+def test_a_malformed_trusted_proxy_refuses_to_start() -> None:
+    environment = dict(os.environ, TRUSTED_PROXIES="10.0.0.0/8,proxy.example")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'proxy.example' is not an IP network" in result.stderr
+
+
 def test_docker_compose_services_reference_real_modules() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
@@ -114,6 +128,14 @@ def test_docker_compose_services_reference_real_modules() -> None:
         "fonts-ipaexfont",
     ):
         assert package in dockerfile
+
+
+def test_docker_compose_trusts_only_its_own_network_as_proxy() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    subnet = ipaddress.ip_network(compose["networks"]["default"]["ipam"]["config"][0]["subnet"])
+    trusted = compose["x-app"]["environment"]["TRUSTED_PROXIES"]
+    assert trusted == f"${{TRUSTED_PROXIES:-{subnet}}}"
+    assert compose["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]
 
 
 def test_ci_runs_make_test() -> None:
