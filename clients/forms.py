@@ -13,6 +13,7 @@ from django.core.validators import MaxLengthValidator
 from caremgmt.access import Actor, visible
 from caremgmt.choices import ServiceType
 from caremgmt.forms import ascii_field_classes
+from caremgmt.locking import LockedEditForm
 from clients.models import (
     ApplicationKind,
     ApplicationStatus,
@@ -340,7 +341,7 @@ class ApplicationForm(StyledForm, forms.ModelForm):
         self._style()
 
 
-class ApplicationOutcomeForm(StyledForm, forms.ModelForm):
+class ApplicationOutcomeForm(LockedEditForm, StyledForm, forms.ModelForm):
     class Meta:
         model = CertificationApplication
         fields = ["survey_on", "status", "decided_on", "notes"]
@@ -357,7 +358,7 @@ class ApplicationOutcomeForm(StyledForm, forms.ModelForm):
         return cleaned
 
 
-class ContactForm(StyledForm, forms.ModelForm):
+class ContactForm(LockedEditForm, StyledForm, forms.ModelForm):
     class Meta:
         model = ClientContact
         fields = [
@@ -412,7 +413,7 @@ class AdditionsField(forms.CharField):
         return items
 
 
-class ProviderForm(StyledForm, forms.ModelForm):
+class ProviderForm(LockedEditForm, StyledForm, forms.ModelForm):
     service_types = forms.MultipleChoiceField(
         label="サービス種類",
         choices=ServiceType.choices,
@@ -473,7 +474,7 @@ class ProviderForm(StyledForm, forms.ModelForm):
         return number
 
 
-class DoctorForm(StyledForm, forms.ModelForm):
+class DoctorForm(LockedEditForm, StyledForm, forms.ModelForm):
     class Meta:
         model = Doctor
         fields = [
@@ -496,7 +497,7 @@ class DoctorForm(StyledForm, forms.ModelForm):
         self._style()
 
 
-class ResourceForm(StyledForm, forms.ModelForm):
+class ResourceForm(LockedEditForm, StyledForm, forms.ModelForm):
     class Meta:
         model = InformalResource
         fields = ["kind", "name", "area", "contact_person", "phone", "offers", "notes"]

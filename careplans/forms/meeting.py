@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from caremgmt.locking import LockedEditForm
 from careplans.forms.common import (
     ServiceValidated,
     TimeInput,
@@ -19,7 +20,7 @@ from clients.forms import DateInput, StyledForm
 # --- meeting, consent, changes -----------------------------------------------------------
 
 
-class MeetingForm(ServiceValidated, StyledForm, forms.ModelForm):
+class MeetingForm(LockedEditForm, ServiceValidated, StyledForm, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [

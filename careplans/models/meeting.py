@@ -42,6 +42,7 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="記録者"
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    version = models.PositiveIntegerField("版", default=1, editable=False)
 
     class Meta:
         verbose_name = "サービス担当者会議"

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caremgmt.access import Actor, require_plan_writer
+from caremgmt.locking import lock_for_edit
 from careplans.models import (
     CarePlan,
     Meeting,
@@ -30,6 +31,21 @@ from careplans.services.common import (
 
 # --- 第4表 and the move to 会議済 ---------------------------------------------------------
 
+# Fields a meeting correction may change (compared when a stale save is refused).
+MEETING_FIELDS = (
+    "held_on",
+    "place",
+    "starts_at",
+    "ends_at",
+    "count",
+    "sheet_date",
+    "items_discussed",
+    "discussion",
+    "conclusion",
+    "remaining_issues",
+    "concludes_plan",
+)
+
 
 def _check_meeting_date(plan: CarePlan, held_on: dt.date) -> None:
     if held_on < plan.drafted_on:
@@ -46,11 +62,19 @@ def meeting_record(
     fields: Mapping[str, Any],
     attendees: Iterable[Mapping[str, Any]],
     meeting: Meeting | None = None,
+    expected_version: int | None = None,
 ) -> Meeting:
     """Record (or correct) a サービス担当者会議 for an open plan version. When its conclusion
-    accepts the draft (`concludes_plan`), the plan moves 原案 → 会議済."""
+    accepts the draft (`concludes_plan`), the plan moves 原案 → 会議済.
+
+    A correction is saved only if nobody saved the meeting since `expected_version` was
+    loaded (StaleEditError otherwise; nothing written). The attendees are replaced with the
+    meeting, so its version covers them too."""
     require_plan_writer(actor)
     locked = _lock_plan(plan)
+    if meeting is not None:
+        meeting = lock_for_edit(meeting, expected_version, MEETING_FIELDS)
+        meeting.version += 1
     _require_editable(locked)
     held_on = fields["held_on"]
     _check_meeting_date(locked, held_on)
@@ -69,18 +93,8 @@ def meeting_record(
         meeting.sheet_date = fields["sheet_date"]
     elif meeting.pk is None:
         meeting.sheet_date = timezone.localdate()  # 作成年月日: today in the office's zone
-    for name in (
-        "held_on",
-        "place",
-        "starts_at",
-        "ends_at",
-        "items_discussed",
-        "discussion",
-        "conclusion",
-        "remaining_issues",
-        "concludes_plan",
-    ):
-        if name in fields:
+    for name in MEETING_FIELDS:
+        if name in fields and name not in ("count", "sheet_date"):
             setattr(meeting, name, fields[name])
     if fields.get("count"):
         meeting.count = fields["count"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from caremgmt.access import get_visible_or_404, require_plan_writer, visible
+from caremgmt.locking import StaleEditError
 from careplans import selectors, services
 from careplans.forms import (
     AttendeeFormSet,
@@ -112,6 +113,7 @@ def meeting_edit(
         },
     )
     formset = _attendee_formset(request, plan, meeting)
+    conflict = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         attendees = [a for a in (f.attendee() for f in formset.forms) if a]
         try:
@@ -121,7 +123,11 @@ def meeting_edit(
                 fields=form.cleaned_data,
                 attendees=attendees,
                 meeting=meeting,
+                expected_version=form.expected_version(),
             )
+        except StaleEditError as error:
+            conflict = error  # the attendees typed stay in the bound formset
+            form.after_conflict(error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -150,6 +156,9 @@ def meeting_edit(
             "form": form,
             "formset": formset,
             "can_edit": can_edit,
+            "conflict": conflict,
+            "conflict_subject": "会議の記録",
+            "conflict_other_note": "出席者の欄が変更されています。",
         },
     )
 

@@ -83,6 +83,7 @@ class Doctor(models.Model):
         "連絡方法", max_length=10, choices=Channel.choices, default=Channel.PHONE
     )
     notes = models.TextField("備考", blank=True)
+    version = models.PositiveIntegerField("版", default=1, editable=False)
 
     class Meta:
         verbose_name = "主治医・医療機関"
@@ -226,6 +227,7 @@ class ClientContact(models.Model):
     )
     address = models.CharField("住所", max_length=300, blank=True)
     notes = models.CharField("備考", max_length=300, blank=True, help_text="例：平日日中は仕事")
+    version = models.PositiveIntegerField("版", default=1, editable=False)
 
     class Meta:
         verbose_name = "緊急連絡先・家族"

@@ -50,6 +50,7 @@ class ServiceProvider(models.Model):
     )
     notes = models.TextField("備考", blank=True)
     is_active = models.BooleanField("利用可能", default=True)
+    version = models.PositiveIntegerField("版", default=1, editable=False)
 
     class Meta:
         verbose_name = "サービス事業所"
@@ -132,6 +133,7 @@ class InformalResource(models.Model):
     phone = models.CharField("電話番号", max_length=20, blank=True, validators=[phone_validator])
     offers = models.TextField("内容", help_text="提供内容・曜日・費用など")
     notes = models.TextField("備考", blank=True)
+    version = models.PositiveIntegerField("版", default=1, editable=False)
 
     class Meta:
         verbose_name = "インフォーマル資源"

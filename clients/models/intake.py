@@ -138,6 +138,7 @@ class CertificationApplication(models.Model):
         verbose_name="認定結果",
     )
     notes = models.CharField("備考", max_length=300, blank=True)
+    version = models.PositiveIntegerField("版", default=1, editable=False)
 
     class Meta:
         verbose_name = "申請代行"

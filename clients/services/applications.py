@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from caremgmt.access import Actor, require_writer
+from caremgmt.locking import lock_for_edit
 from clients.models import (
     ApplicationStatus,
     CertificationApplication,
@@ -51,11 +52,18 @@ def application_create(
 
 @transaction.atomic
 def application_update(
-    *, actor: Actor, application: CertificationApplication, fields: Mapping[str, Any]
+    *,
+    actor: Actor,
+    application: CertificationApplication,
+    fields: Mapping[str, Any],
+    expected_version: int | None = None,
 ) -> CertificationApplication:
-    """Record the 認定調査日 and the outcome (認定済/非該当/取下げ)."""
+    """Record the 認定調査日 and the outcome (認定済/非該当/取下げ), if nobody saved the
+    application since `expected_version` was loaded (StaleEditError otherwise)."""
     require_writer(actor)
     allowed = ("survey_on", "status", "decided_on", "notes")
+    application = lock_for_edit(application, expected_version, allowed)
+    application.version += 1
     for name, value in _clean_fields(fields, allowed).items():
         setattr(application, name, value)
     if application.status != ApplicationStatus.PENDING and application.decided_on is None:

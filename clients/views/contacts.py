@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from caremgmt.access import get_visible_or_404, require_writer
+from caremgmt.locking import StaleEditError
 from clients import services
 from clients.forms import (
     ApplicationForm,
@@ -56,17 +57,31 @@ def application_edit(request: HttpRequest, pk: int, application_pk: int) -> Http
         CertificationApplication.objects.filter(client=client), request.actor, pk=application_pk
     )
     form = ApplicationOutcomeForm(request.POST or None, instance=application)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.application_update(
-                actor=request.actor, application=application, fields=form.cleaned_data
+                actor=request.actor,
+                application=application,
+                fields=form.cleaned_data,
+                expected_version=form.expected_version(),
             )
+        except StaleEditError as error:
+            conflict = error
+            form.after_conflict(error)
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
             messages.success(request, "申請の結果を記録しました。")
             return redirect(f"{reverse('clients:detail', args=[client.pk])}?tab=applications")
-    return _form_page(request, client=client, form=form, title="申請代行の結果")
+    return _form_page(
+        request,
+        client=client,
+        form=form,
+        title="申請代行の結果",
+        conflict=conflict,
+        conflict_subject="申請",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,14 +96,31 @@ def contact_edit(request: HttpRequest, pk: int, contact_pk: int | None = None) -
         else None
     )
     form = ContactForm(request.POST or None, instance=contact)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.contact_save(
-            actor=request.actor, client=client, contact=contact, fields=form.cleaned_data
-        )
-        messages.success(request, "連絡先を保存しました。")
-        return redirect(f"{reverse('clients:detail', args=[client.pk])}?tab=contacts")
+        try:
+            services.contact_save(
+                actor=request.actor,
+                client=client,
+                contact=contact,
+                fields=form.cleaned_data,
+                expected_version=form.expected_version(),
+            )
+        except StaleEditError as error:
+            conflict = error
+            form.after_conflict(error)
+        else:
+            messages.success(request, "連絡先を保存しました。")
+            return redirect(f"{reverse('clients:detail', args=[client.pk])}?tab=contacts")
     title = "連絡先・家族の変更" if contact else "連絡先・家族の追加"
-    return _form_page(request, client=client, form=form, title=title)
+    return _form_page(
+        request,
+        client=client,
+        form=form,
+        title=title,
+        conflict=conflict,
+        conflict_subject="連絡先",
+    )
 
 
 @require_http_methods(["POST"])

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from caremgmt.access import get_visible_or_404, require_writer
 from caremgmt.choices import ServiceType
+from caremgmt.locking import StaleEditError
 from clients import selectors, services
 from clients.forms import (
     DoctorForm,
@@ -91,16 +92,30 @@ def _directory_edit(
     instance = get_visible_or_404(model, request.actor, pk=pk) if pk else None
     extra = {"actor": request.actor} if form_class is ProviderForm else {}
     form = form_class(request.POST or None, instance=instance, **extra)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            save(actor=request.actor, fields=form.cleaned_data, **{keyword: instance})
+            save(
+                actor=request.actor,
+                fields=form.cleaned_data,
+                expected_version=form.expected_version(),
+                **{keyword: instance},
+            )
+        except StaleEditError as error:
+            conflict = error
+            form.after_conflict(error)
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
             messages.success(request, "保存しました。")
             return redirect(index_url)
     return _form_page(
-        request, form=form, title=f"{title}の{'変更' if instance else '登録'}", back_url=index_url
+        request,
+        form=form,
+        title=f"{title}の{'変更' if instance else '登録'}",
+        back_url=index_url,
+        conflict=conflict,
+        conflict_subject=title,
     )
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from caremgmt.access import require_writer
 from caremgmt.audit import record_access
+from caremgmt.locking import StaleEditError
 from clients import selectors, services
 from clients.forms import (
     ClientForm,
@@ -153,6 +154,8 @@ def _form_page(
     back_url: str | None = None,
     intro: str = "",
     previous: Model | None = None,
+    conflict: StaleEditError | None = None,
+    conflict_subject: str = "",
 ) -> HttpResponse:
     if back_url is None and client is not None:
         back_url = reverse("clients:detail", args=[client.pk])
@@ -166,5 +169,7 @@ def _form_page(
             "back_url": back_url,
             "intro": intro,
             "previous": previous,
+            "conflict": conflict,
+            "conflict_subject": conflict_subject,
         },
     )

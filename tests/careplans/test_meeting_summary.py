@@ -68,7 +68,7 @@ def test_sheet_date_is_editable_in_the_meeting_form(plan_setup, draft_plan, logi
     assert meeting.sheet_date == dt.date(2026, 11, 20)
     http.post(
         reverse("careplans:meeting", args=[meeting.pk]),
-        _meeting_data(plan_setup, sheet_date="2026-11-21"),
+        {**_meeting_data(plan_setup, sheet_date="2026-11-21"), "version": str(meeting.version)},
     )
     meeting.refresh_from_db()
     assert meeting.sheet_date == dt.date(2026, 11, 21)

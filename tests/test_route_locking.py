@@ -1,0 +1,270 @@
+"""Every editor of an existing row has an optimistic lock (issue 9, item 3).
+
+Walks the whole URLconf. Each named route is either LOCKED (it changes an existing row, so a
+stale form must be refused) or EXEMPT with the reason it cannot lose an update (it only
+creates rows, is append-only, is a checked state transition, or only reads). A new route in
+neither list fails `test_every_route_is_classified`, so nobody can add an editor without a
+version check.
+
+For each LOCKED route, as two people with the same page open would:
+1. load the form (GET) and read every field it would post, version included;
+2. the first person saves a change (302);
+3. the second person posts the same loaded form with another value;
+4. the stale save is not a redirect (the page shows the conflict, 200/409), and the row
+   still has the first person's value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from tests.clients.test_scoping import CLIENT_ROUTES, DIRECTORY_ROUTES
+from tests.conftest import World
+from tests.test_route_scoping import ROUTES, _route_names
+
+# The conflict message names who saved in between (another staff member, or another tab).
+CONFLICT_WORDS = ("他の職員", "別の画面", "別のタブ")
+
+
+@dataclass(frozen=True)
+class Locked:
+    """kwargs: builds the row (owned by the world's care manager) and the URL kwargs;
+    model/pk_key: where the row is; field: a text field both people change."""
+
+    kwargs: Callable[[World], dict[str, Any]]
+    model: str
+    pk_key: str
+    field: str
+    first: str = "先に保存した内容"
+    stale: str = "古い画面から保存した内容"
+
+
+def _scoped(name: str) -> Callable[[World], dict[str, Any]]:
+    if name in CLIENT_ROUTES:
+        return CLIENT_ROUTES[name]
+    if name in DIRECTORY_ROUTES:
+        return DIRECTORY_ROUTES[name]
+    return ROUTES[name].kwargs
+
+
+LOCKED: dict[str, Locked] = {
+    "clients:edit": Locked(
+        _scoped("clients:edit"), "clients.Client", "pk", "name", "山田 先子", "山田 後子"
+    ),
+    "clients:contact_edit": Locked(
+        _scoped("clients:contact_edit"), "clients.ClientContact", "contact_pk", "notes"
+    ),
+    "clients:application_edit": Locked(
+        _scoped("clients:application_edit"),
+        "clients.CertificationApplication",
+        "application_pk",
+        "notes",
+    ),
+    "clients:provider_edit": Locked(
+        _scoped("clients:provider_edit"), "clients.ServiceProvider", "pk", "name"
+    ),
+    "clients:doctor_edit": Locked(_scoped("clients:doctor_edit"), "clients.Doctor", "pk", "notes"),
+    "clients:resource_edit": Locked(
+        _scoped("clients:resource_edit"), "clients.InformalResource", "pk", "notes"
+    ),
+    "careplans:meeting": Locked(
+        _scoped("careplans:meeting"), "careplans.Meeting", "pk", "discussion"
+    ),
+    "careplans:assessment": Locked(
+        _scoped("careplans:assessment"), "careplans.Assessment", "pk", "place"
+    ),
+    "careplans:plan_edit": Locked(
+        _scoped("careplans:plan_edit"), "careplans.CarePlan", "pk", "overall_policy"
+    ),
+    "careplans:need_edit": Locked(
+        _scoped("careplans:need_edit"), "careplans.Need", "need_pk", "text"
+    ),
+    "careplans:goal_edit": Locked(
+        _scoped("careplans:goal_edit"), "careplans.Goal", "goal_pk", "long_term"
+    ),
+    "careplans:item_edit": Locked(
+        _scoped("careplans:item_edit"), "careplans.SupportItem", "item_pk", "content"
+    ),
+    "careplans:weekly_edit": Locked(
+        _scoped("careplans:weekly_edit"), "careplans.WeeklyService", "weekly_pk", "content"
+    ),
+    "careplans:activity_edit": Locked(
+        _scoped("careplans:activity_edit"), "careplans.DailyActivity", "activity_pk", "activity"
+    ),
+}
+
+_READ = "only reads (no write)"
+_CREATE = "only creates a new row (nothing existing is overwritten)"
+EXEMPT: dict[str, str] = {
+    # core
+    "login": "authentication, no shared row",
+    "logout": "ends the session",
+    "health": _READ,
+    "dashboard": _READ,
+    "switch_office": "changes the user's own session only",
+    "session_keepalive": "touches the user's own session only",
+    "form_draft_discard": "deletes the user's own private draft (no one else edits it)",
+    "printing:status": _READ,
+    "printing:download": _READ,
+    "printing:retry": "re-queues a failed job; the job row is written only by the worker",
+    # clients
+    "clients:index": _READ,
+    "clients:expiring": _READ,
+    "clients:detail": _READ,
+    "clients:tab": _READ,
+    "clients:providers": _READ,
+    "clients:doctors": _READ,
+    "clients:resources": _READ,
+    "clients:intake": _CREATE,
+    "clients:provider_add": _CREATE,
+    "clients:doctor_add": _CREATE,
+    "clients:resource_add": _CREATE,
+    "clients:contact_add": _CREATE,
+    "clients:application_add": _CREATE + "; refused while another application is pending",
+    "clients:certification_add": _CREATE + " (effective-dated history)",
+    "clients:burden_add": _CREATE + " (effective-dated history)",
+    "clients:filing_add": _CREATE + " (effective-dated history)",
+    "clients:public_expense_add": _CREATE + " (effective-dated history)",
+    "clients:restriction_add": _CREATE + " (effective-dated history)",
+    "clients:provider_regional_grades": _CREATE + " (a new 地域区分 period)",
+    "clients:certification_correct": "append-only: a correction supersedes the old row once; "
+    "a second correction of an already-superseded row is refused",
+    "clients:burden_correct": "append-only correction (supersedes once, see above)",
+    "clients:public_expense_correct": "append-only correction (supersedes once, see above)",
+    "clients:restriction_correct": "append-only correction (supersedes once, see above)",
+    "clients:contract": "creates a Contract; the status move is checked under the client's "
+    "row lock (a second contract of a contracted client is refused)",
+    "clients:status": "a state transition checked against the locked current status "
+    "(no field values are overwritten)",
+    "clients:contact_delete": "deletes the row; a second delete finds nothing (404)",
+    # careplans
+    "careplans:index": _READ,
+    "careplans:client": _READ,
+    "careplans:plan": _READ,
+    "careplans:item_providers": _READ + " (a select fragment)",
+    "careplans:export": _READ + " (builds the exchange CSV)",
+    "careplans:print": "renders a PDF of the saved plan; the print job is the user's own",
+    "careplans:assessment_new": _CREATE,
+    "careplans:plan_new": _CREATE,
+    "careplans:need_add": _CREATE + "; checked against the plan's version",
+    "careplans:goal_add": _CREATE + "; checked against the plan's version",
+    "careplans:item_add": _CREATE + "; checked against the plan's version",
+    "careplans:weekly_add": _CREATE + "; checked against the plan's version",
+    "careplans:activity_add": _CREATE + "; checked against the plan's version",
+    "careplans:row_delete": "deletes a row under the plan's version check "
+    "(tests/careplans: stale delete is refused)",
+    "careplans:meeting_new": _CREATE,
+    "careplans:import": _CREATE + " (a new plan version from a file)",
+    "careplans:minor_change": "append-only (a trigger refuses UPDATE/DELETE)",
+    "careplans:no_meeting": "a state transition 原案 → 会議済 refused unless the plan is 原案",
+    "careplans:confirm": "a state transition refused unless the plan is ready (checked locked)",
+    "careplans:revise": "creates the next plan version; refused when a draft already exists",
+}
+
+
+def test_every_route_is_classified() -> None:
+    names = _route_names()
+    unclassified = names - set(LOCKED) - set(EXEMPT)
+    assert not unclassified, (
+        f"add these routes to LOCKED or EXEMPT in tests/test_route_locking.py: "
+        f"{sorted(unclassified)}"
+    )
+    assert not set(LOCKED) & set(EXEMPT)
+    assert set(LOCKED) | set(EXEMPT) <= names, sorted((set(LOCKED) | set(EXEMPT)) - names)
+
+
+class _FormReader(HTMLParser):
+    """The fields each POST form on a page would submit, as the browser would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict[str, list[str]]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def _add(self, name: str | None, value: str) -> None:
+        if name and self.forms:
+            self.forms[-1].setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({})
+        elif tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "file", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    value = a.get("value")
+                    self._add(a.get("name"), "on" if value is None else value)
+                return
+            self._add(a.get("name"), a.get("value") or "")
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self._add(self._select, a.get("value") or "")  # every option here has a value
+        elif tag == "textarea":
+            self._textarea, self._text = a.get("name"), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            text = "".join(self._text)
+            self._add(self._textarea, text[1:] if text.startswith("\n") else text)
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self._text.append(data)
+
+
+def _loaded_form(html: str, field: str) -> dict[str, list[str]]:
+    reader = _FormReader()
+    reader.feed(html)
+    forms = [f for f in reader.forms if field in f and "csrfmiddlewaretoken" in f]
+    assert forms, f"no form with {field!r} on the page"
+    return forms[0]
+
+
+def _errors(html: str) -> list[str]:
+    return re.findall(r'class="(?:field|form)-error"[^>]*>(.*?)<', html, re.S)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(LOCKED))
+def test_stale_form_does_not_overwrite_a_newer_save(world, login, name) -> None:  # noqa: ANN001
+    route = LOCKED[name]
+    kwargs = route.kwargs(world)
+    url = reverse(name, kwargs=kwargs)
+    model = apps.get_model(route.model)
+    pk = kwargs[route.pk_key]
+
+    first, second = login(world.care_manager), login(world.manager)
+    page = first.get(url)
+    assert page.status_code == 200
+    loaded = _loaded_form(page.content.decode(), route.field)
+    stale_page = second.get(url)  # the other person opened the same form at the same time
+    stale = _loaded_form(stale_page.content.decode(), route.field)
+
+    saved = first.post(url, {**loaded, route.field: route.first})
+    assert saved.status_code == 302, _errors(saved.content.decode())
+    assert getattr(model.objects.get(pk=pk), route.field) == route.first
+    row_before = model.objects.filter(pk=pk).values().get()
+
+    refused = second.post(url, {**stale, route.field: route.stale})
+    assert refused.status_code in (200, 409)
+    assert any(word in refused.content.decode() for word in CONFLICT_WORDS)
+    assert model.objects.filter(pk=pk).values().get() == row_before
+    # Nothing typed is lost: the stale writer's value is still in the form.
+    assert route.stale in refused.content.decode()
