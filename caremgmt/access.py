@@ -74,6 +74,11 @@ class Actor:
         return Role.OFFICE_MANAGER in self.roles
 
     @property
+    def can_review_access_log(self) -> bool:
+        """管理者 and 監査 read the access log of their office (caremgmt.access_log_review)."""
+        return self.office is not None and bool(self.roles & {Role.OFFICE_MANAGER, Role.AUDITOR})
+
+    @property
     def role_labels(self) -> list[str]:
         return [Role(role).label for role in Role.values if role in self.roles]
 

@@ -52,3 +52,72 @@ def ascii_field_classes(*names: str, numbers: tuple[str, ...] = ()) -> dict[str,
     """`Meta.field_classes` for a model form: these model fields take full-width input
     (`numbers` also lose their hyphens and spaces)."""
     return {**dict.fromkeys(names, AsciiCharField), **dict.fromkeys(numbers, AsciiNumberField)}
+
+
+class _ReviewDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class AccessLogPeriodForm(forms.Form):
+    """The period of an access-log review: JST calendar days, both ends included."""
+
+    since = forms.DateField(
+        label="開始日",
+        widget=_ReviewDateInput(),
+        error_messages={
+            "required": "開始日を入力してください。",
+            "invalid": "開始日の形式が正しくありません（例：2026-04-01）。",
+        },
+    )
+    until = forms.DateField(
+        label="終了日",
+        widget=_ReviewDateInput(),
+        error_messages={
+            "required": "終了日を入力してください。",
+            "invalid": "終了日の形式が正しくありません（例：2026-04-30）。",
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "終了日は開始日と同じか後の日にしてください。")
+        return cleaned
+
+
+class ClientAccessLogForm(AccessLogPeriodForm):
+    field_order = ["client", "since", "until"]
+    client = forms.ModelChoiceField(
+        label="利用者",
+        queryset=None,
+        error_messages={
+            "required": "利用者を選んでください。",
+            "invalid_choice": "利用者を選び直してください。",
+        },
+    )
+
+    def __init__(self, *args: Any, clients: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["client"].label_from_instance = lambda c: f"{c.name}（{c.name_kana}）"
+
+
+class StaffAccessLogForm(AccessLogPeriodForm):
+    field_order = ["staff", "since", "until"]
+    staff = forms.ModelChoiceField(
+        label="職員",
+        queryset=None,
+        error_messages={
+            "required": "職員を選んでください。",
+            "invalid_choice": "職員を選び直してください。",
+        },
+    )
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff
+        self.fields["staff"].label_from_instance = lambda s: f"{s.full_name}（{s.username}）"

@@ -11,6 +11,7 @@ import ipaddress
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from caremgmt.env import env_bool, env_int, env_list, env_required, env_str
@@ -268,7 +269,16 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 600_000)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ROUTES = {"*.render_*": {"queue": "pdf"}}
-CELERY_BEAT_SCHEDULE: dict = {}
+# Times below are Asia/Tokyo (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE: dict = {
+    # 閲覧記録の保存期間経過分: archive then delete, on the 1st of every month at 03:00 JST.
+    # Runs on ACCESS_LOG_PURGE_DATABASE (the owner connection where the runtime role may not
+    # DELETE from the access log).
+    "access-log-archive-and-purge": {
+        "task": "caremgmt.access_log_archive_and_purge",
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
+}
 
 # --- Logging: no client data in application logs --------------------------------------------
 LOGGING = {
@@ -294,6 +304,12 @@ ACCESS_LOG_RETENTION_YEARS = env_int("ACCESS_LOG_RETENTION_YEARS", 5)
 CAREPLAN_IMPORT_MAX_FILES = env_int("CAREPLAN_IMPORT_MAX_FILES", 20)
 CAREPLAN_IMPORT_MAX_FILE_BYTES = env_int("CAREPLAN_IMPORT_MAX_FILE_BYTES", 5 * 1024 * 1024)
 CAREPLAN_IMPORT_MAX_TOTAL_BYTES = env_int("CAREPLAN_IMPORT_MAX_TOTAL_BYTES", 20 * 1024 * 1024)
+# The retention job's archive files (gzip CSV + .sha256); outside MEDIA_ROOT: never served.
+ACCESS_LOG_ARCHIVE_DIR = Path(env_str("ACCESS_LOG_ARCHIVE_DIR") or DATA_DIR / "access_log_archive")
+# The database alias the retention job deletes through. The runtime role may only INSERT and
+# SELECT on the access log; point this at an owner connection (e.g. a DATABASES["owner"]
+# entry) where one is configured.
+ACCESS_LOG_PURGE_DATABASE = env_str("ACCESS_LOG_PURGE_DATABASE") or "default"
 
 # --- Change history (django-pghistory): inserts, updates and deletes, append-only events ----
 import pghistory  # noqa: E402

@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from caremgmt.views import accounts, session
+from caremgmt.views import accounts, audit, session
+
+audit_patterns = [
+    path("clients/", audit.client_log, name="client_log"),
+    path("clients/export.csv", audit.client_log_csv, name="client_log_csv"),
+    path("staff/", audit.staff_log, name="staff_log"),
+    path("staff/export.csv", audit.staff_log_csv, name="staff_log_csv"),
+]
 
 urlpatterns = [
     path("login/", accounts.LoginView.as_view(), name="login"),
@@ -13,5 +20,6 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("careplans/", include("careplans.urls")),
     path("print/", include("caremgmt.printing.urls")),
+    path("audit/", include((audit_patterns, "audit"))),
     path("", include("monitoring.urls")),
 ]

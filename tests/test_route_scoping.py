@@ -230,6 +230,46 @@ ROUTES.update(
 )
 
 
+# --- 閲覧記録の確認 (access-log review): 管理者 and 監査 of the office only ----------------
+# No object in the URL: the client or staff member is a query parameter. Every other role
+# of the office gets 403; a manager of another office gets 404 for this office's client or
+# staff member; anonymous visitors go to the login page.
+AUDIT_ROUTES: dict[str, str] = {
+    "audit:client_log": "client",
+    "audit:client_log_csv": "client",
+    "audit:staff_log": "staff",
+    "audit:staff_log_csv": "staff",
+}
+STAFF_ONLY |= set(AUDIT_ROUTES)
+
+
+def _audit_query(world: World, subject: str) -> dict[str, Any]:
+    from tests.factories import ClientFactory
+
+    if subject == "client":
+        pk = ClientFactory(office=world.office, care_manager=world.care_manager).pk
+    else:
+        pk = world.care_manager.pk
+    return {subject: str(pk), "since": "2026-04-01", "until": "2026-04-30"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(AUDIT_ROUTES))
+def test_audit_route_is_for_manager_and_auditor_only(world, login, client, name) -> None:  # noqa: ANN001
+    url = reverse(name)
+    query = _audit_query(world, AUDIT_ROUTES[name])
+    anonymous = client.get(url, query)
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    for role in ("care_manager", "colleague", "chief", "clerk"):
+        assert login(getattr(world, role)).get(url, query).status_code == 403, role
+        assert (
+            login(getattr(world, role)).get(url, query, HTTP_HX_REQUEST="true").status_code == 403
+        )
+    assert login(world.outsider).get(url, query).status_code == 404
+    for role in ("manager", "auditor"):
+        assert login(getattr(world, role)).get(url, query).status_code == 200, role
+
+
 def _route_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
     names: set[str] = set()
     for entry in (resolver or get_resolver()).url_patterns:

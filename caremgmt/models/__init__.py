@@ -1,4 +1,4 @@
-from caremgmt.models.audit import AccessLog
+from caremgmt.models.audit import AccessLog, AccessLogArchive
 from caremgmt.models.drafts import FormDraft
 from caremgmt.models.fee_schedule import (
     CareLevelLimit,
@@ -13,6 +13,7 @@ from caremgmt.models.regional_grade import OfficeRegionalGrade, RegionalGradePer
 
 __all__ = [
     "AccessLog",
+    "AccessLogArchive",
     "CareLevelLimit",
     "Corporation",
     "FormDraft",

@@ -48,3 +48,33 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.staff_id} {self.action} {self.subject_type}:{self.subject_id}"
+
+
+class AccessLogArchive(models.Model):
+    """One run of the retention job (閲覧記録の保存期間経過分の退避と削除): how many rows older
+    than `before` were written to which archive file (with its SHA-256) and then deleted.
+    The access log's own rows need a staff member, and the job runs as nobody, so each run is
+    recorded here instead. Append-only like the log itself."""
+
+    created_at = models.DateTimeField("実行日時(UTC)", auto_now_add=True)
+    before = models.DateTimeField("対象(この日時より前)")
+    row_count = models.PositiveIntegerField("退避・削除した件数")
+    first_row_id = models.BigIntegerField("最初の記録ID", null=True)
+    last_row_id = models.BigIntegerField("最後の記録ID", null=True)
+    archive_path = models.CharField("退避ファイル", max_length=500, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    database = models.CharField("接続", max_length=64)
+
+    class Meta:
+        verbose_name = "閲覧記録の退避"
+        verbose_name_plural = "閲覧記録の退避"
+        ordering = ["-created_at", "-pk"]
+        triggers = [
+            pgtrigger.Protect(
+                name="access_log_archive_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} {self.row_count} rows before {self.before:%Y-%m-%d}"
