@@ -51,6 +51,18 @@ def test_all_tables_of_a_plan_without_meeting_print_1_to_3_and_not_held(draft_pl
     assert "<th>開催日</th><td>未開催</td>" in html
 
 
+@pytest.mark.parametrize("table", ["4", "all"])
+def test_print_routes_of_a_plan_without_meeting_answer(
+    draft_plan, login, world, settings, tmp_path, table
+) -> None:  # noqa: ANN001
+    settings.MEDIA_ROOT = tmp_path / "media"
+    response = login(world.care_manager).post(
+        reverse("careplans:print", args=[draft_plan.pk, table])
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/")
+
+
 # --- item 9 (UP2KYO) ------------------------------------------------------------------------
 
 
