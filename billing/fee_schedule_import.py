@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.db import transaction
 
 from billing.calc.data_files import SERVICE_CODE_COLUMNS, RowError, parse_service_code_row
+from billing.calc.schedule import CodeKind
 from billing.calc.schedule import ServiceCode as CodeRow
 from caremgmt.models import ServiceCode, ServiceType
+from caremgmt.models.fee_schedule import Confidence
 
 REQUIRED_COLUMNS = SERVICE_CODE_COLUMNS
 
@@ -55,11 +59,60 @@ class ImportReport:
 
 
 def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or Shift_JIS (MS932), as offices receive them."""
+    """UTF-8 (with or without BOM) or Shift_JIS (MS932), as offices receive them; a file that
+    is neither raises ServiceCodeImportError naming the line of the first unreadable byte."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp932")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ServiceCodeImportError(
+            [
+                ImportProblem(
+                    line,
+                    "(ファイル)",
+                    f"UTF-8 としても Shift_JIS としても読めないバイトがあります（{error.start}バイト目）。",
+                )
+            ]
+        ) from error
+
+
+# The database columns' limits (caremgmt.models.ServiceCode): a value beyond them is a
+# row-numbered problem here, not a database error after the transaction started.
+UNITS_MAX = 2_147_483_647
+RATE_MAX_DIGITS = 6
+RATE_DECIMAL_PLACES = 2
+
+
+def _column_problem(row: CodeRow) -> tuple[str, str] | None:
+    """(column, message) of the first value the ServiceCode table cannot hold, else None."""
+    for column in ("name", "level_group"):
+        limit = ServiceCode._meta.get_field(column).max_length
+        value = getattr(row, column) or ""
+        if len(value) > limit:
+            return column, f"{limit}文字以内にしてください（{len(value)}文字あります）。"
+    if not -UNITS_MAX - 1 <= row.units <= UNITS_MAX:
+        return "units", f"単位数が大きすぎます: {row.units}（{UNITS_MAX}以下）"
+    if row.kind == CodeKind.BASE and row.units < 0:
+        return "units", f"基本サービス（base）の単位数は0以上です: {row.units}"
+    rate = row.percentage_rate
+    if rate is not None:
+        if not rate.is_finite():
+            return "percentage_rate", f"率は数値です: {rate}"
+        whole_digits = RATE_MAX_DIGITS - RATE_DECIMAL_PLACES
+        if abs(rate) >= Decimal(10) ** whole_digits or rate != rate.quantize(
+            Decimal(1).scaleb(-RATE_DECIMAL_PLACES), rounding=ROUND_HALF_UP
+        ):
+            return (
+                "percentage_rate",
+                f"率は整数部{whole_digits}桁・小数部{RATE_DECIMAL_PLACES}桁までです: {rate}",
+            )
+    if row.confidence not in Confidence.values:
+        return "confidence", f"確度は {' / '.join(Confidence.values)} のいずれかです。"
+    return None
 
 
 def _model_fields(row: CodeRow) -> dict[str, object]:
@@ -78,10 +131,35 @@ def _model_fields(row: CodeRow) -> dict[str, object]:
     }
 
 
+NUL = "\x00"
+
+
+def _rows_with_lines(
+    reader: csv.DictReader, problems: list[ImportProblem]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) pairs; a row the csv module cannot read (a field over its size limit, a
+    broken quote) ends the file with a row-numbered problem instead of a traceback."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.append(ImportProblem(reader.line_num, "(行)", f"CSVとして読めません: {error}"))
+            return
+        yield reader.line_num, row
+
+
 def parse_service_code_csv(text: str) -> list[CodeRow]:
     """Check every row; raise ServiceCodeImportError listing all problems."""
     reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as error:
+        raise ServiceCodeImportError(
+            [ImportProblem(1, "(見出し)", f"CSVとして読めません: {error}")]
+        ) from error
+    missing = [column for column in REQUIRED_COLUMNS if column not in (fieldnames or [])]
     if missing:
         raise ServiceCodeImportError(
             [
@@ -94,12 +172,22 @@ def parse_service_code_csv(text: str) -> list[CodeRow]:
     rows: list[CodeRow] = []
     problems: list[ImportProblem] = []
     seen: dict[tuple[str, object], int] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in _rows_with_lines(reader, problems):
+        nul_column = next(
+            (str(key) for key, value in row.items() if isinstance(value, str) and NUL in value),
+            None,
+        )
+        if nul_column is not None:
+            problems.append(ImportProblem(line, nul_column, "NUL文字（0x00）が含まれています。"))
+            continue
         try:
             parsed = parse_service_code_row(row)
         except RowError as error:
             problems.append(ImportProblem(line, error.column, error.message))
+            continue
+        column_problem = _column_problem(parsed)
+        if column_problem is not None:
+            problems.append(ImportProblem(line, *column_problem))
             continue
         if parsed.service_type not in known_types:
             problems.append(

@@ -38,29 +38,42 @@ def _year_label(year: int) -> str:
     return "元" if year == 1 else str(year)
 
 
-def wareki_date(day: dt.date | dt.datetime | None) -> str:
-    """令和8年12月1日"""
-    if day is None:
-        return ""
+def _era_parts(day: object) -> tuple[Era, int, dt.date] | None:
+    """(era, era year, date) of `day`; None for anything that is not a date of the Meiji era
+    or later (None, "", a string, a pre-1873 date). The formatters are total: a missing or
+    invalid date prints as "" instead of raising mid-render."""
     if isinstance(day, dt.datetime):
         day = day.date()
+    if not isinstance(day, dt.date) or day < ERAS[-1].start:
+        return None
     era, year = era_of(day)
+    return era, year, day
+
+
+def wareki_date(day: dt.date | dt.datetime | None) -> str:
+    """令和8年12月1日 ("" for None, "" or anything else that is not a date)."""
+    parts = _era_parts(day)
+    if parts is None:
+        return ""
+    era, year, day = parts
     return f"{era.name}{_year_label(year)}年{day.month}月{day.day}日"
 
 
 def wareki_month(day: dt.date | None) -> str:
-    """令和8年12月 (service months, 対象年月)"""
-    if day is None:
+    """令和8年12月 (service months, 対象年月); "" for a non-date."""
+    parts = _era_parts(day)
+    if parts is None:
         return ""
-    era, year = era_of(day)
+    era, year, day = parts
     return f"{era.name}{_year_label(year)}年{day.month}月"
 
 
 def wareki_short(day: dt.date | None) -> str:
-    """R8.12.1 — compact form for dense tables."""
-    if day is None:
+    """R8.12.1 — compact form for dense tables; "" for a non-date."""
+    parts = _era_parts(day)
+    if parts is None:
         return ""
-    era, year = era_of(day)
+    era, year, day = parts
     return f"{era.letter}{year}.{day.month}.{day.day}"
 
 

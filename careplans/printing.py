@@ -163,9 +163,11 @@ def _table3_grid(t3: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _meetings(t4: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """第4表 pages: attendees three (所属・氏名) pairs per row, padded; a blank form if none."""
+    """第4表 pages: attendees three (所属・氏名) pairs per row, padded. A plan without a
+    meeting (and without a recorded reason for not holding one) prints one form marked
+    未開催 (`not_held`), so the 全表 still prints 第1〜3表 and the sheet says why it is empty."""
     meetings = []
-    for meeting in t4 or [{"attendees": [], "absentees": []}]:
+    for meeting in t4 or [{"attendees": [], "absentees": [], "not_held": True}]:
         people: list[dict[str, Any] | None] = list(meeting["attendees"]) or [None]
         people += [None] * (-len(people) % 3)
         rows = [people[i : i + 3] for i in range(0, len(people), 3)]

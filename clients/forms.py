@@ -8,7 +8,8 @@ from typing import Any
 
 import jaconv
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import connection, models
 
 from caremgmt.access import Actor, visible
 from caremgmt.choices import ServiceType
@@ -53,10 +54,71 @@ def is_month_end(day: dt.date) -> bool:
     return day.day == calendar.monthrange(day.year, day.month)[1]
 
 
+# The largest value PostgreSQL's `integer` column holds; also the bound of every form integer
+# field that has no tighter one (issue 9 item 10: 99999999999 reached the database).
+INTEGER_MAX = 2_147_483_647
+INTEGER_MAX_MESSAGE = "{limit}以下の数を入力してください。"
+INTEGER_MIN_MESSAGE = "{limit}以上の数を入力してください。"
+
+
+def _model_integer_range(form: Any, name: str) -> tuple[int | None, int | None]:
+    """The database range of the model field behind `name` of a model form, else (None, None)."""
+    meta = getattr(form, "_meta", None)
+    model = getattr(meta, "model", None)
+    if model is None:
+        return None, None
+    try:
+        model_field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 — a form-only field
+        return None, None
+    if not isinstance(model_field, models.IntegerField):
+        return None, None
+    return connection.ops.integer_field_range(model_field.get_internal_type())
+
+
+def bound_integer_field(
+    field: forms.IntegerField, *, maximum: int | None = None, minimum: int | None = None
+) -> None:
+    """Give an integer form field a range with Japanese messages (and the widget's max/min).
+    Without a maximum, a number too large for the column reached the database (HTTP 500)."""
+    if maximum is not None and (field.max_value is None or maximum < field.max_value):
+        field.max_value = maximum
+        field.validators = [v for v in field.validators if not isinstance(v, MaxValueValidator)]
+        field.validators.append(
+            MaxValueValidator(maximum, message=INTEGER_MAX_MESSAGE.format(limit=maximum))
+        )
+        field.widget.attrs["max"] = maximum
+    if minimum is not None and (field.min_value is None or minimum > field.min_value):
+        field.min_value = minimum
+        field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator)]
+        field.validators.append(
+            MinValueValidator(minimum, message=INTEGER_MIN_MESSAGE.format(limit=minimum))
+        )
+        field.widget.attrs["min"] = minimum
+
+
+def bound_integer_fields(form: Any) -> None:
+    """Bound every integer field of `form` (decimals and floats excepted) by its model
+    column's range, or by ±INTEGER_MAX for a form-only field."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.IntegerField) or isinstance(
+            field, forms.FloatField | forms.DecimalField
+        ):
+            continue
+        low, high = _model_integer_range(form, name)
+        bound_integer_field(
+            field,
+            maximum=INTEGER_MAX if high is None else high,
+            minimum=-INTEGER_MAX - 1 if low is None else low,
+        )
+
+
 class StyledForm:
-    """Marks required fields for screen readers and keeps widgets wide enough to read."""
+    """Marks required fields for screen readers and keeps widgets wide enough to read; bounds
+    every integer field by its column's range (`bound_integer_fields`)."""
 
     def _style(self) -> None:
+        bound_integer_fields(self)
         for field in self.fields.values():  # type: ignore[attr-defined]
             if field.required:
                 field.widget.attrs.setdefault("aria-required", "true")

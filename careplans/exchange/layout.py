@@ -285,6 +285,8 @@ class ParsedFile:
 
 
 def _parse_value(spec: FieldSpec, text: str) -> Any:
+    if "\x00" in text:  # PostgreSQL cannot store NUL in text: a row-numbered problem
+        raise ValueError("NUL文字(制御文字 0x00)が含まれています")
     if any(is_gaiji(ch) for ch in text):
         raise ValueError("外字(MS932の利用者定義領域)は使えません")
     if spec.kind != "text":
@@ -377,7 +379,8 @@ def parse_rows(layout: Layout, data: bytes) -> ParsedFile:
                 try:
                     values[spec.name] = _parse_value(spec, raw)
                 except ValueError as error:
-                    problem(row_number, number, f"{error}: {raw[:20]!r}", start)
+                    shown = raw[:20].replace("\x00", "␀")
+                    problem(row_number, number, f"{error}: {shown!r}", start)
             if values.get("csv_version"):
                 versions.add(values["csv_version"])
             rows.append(values)

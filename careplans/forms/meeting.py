@@ -11,11 +11,12 @@ from careplans.forms.common import (
     ServiceValidated,
     TimeInput,
 )
+from careplans.forms.rows import ORDER_MAX
 from careplans.models import (
     AttendeeKind,
     Meeting,
 )
-from clients.forms import DateInput, StyledForm
+from clients.forms import DateInput, StyledForm, bound_integer_field
 
 # --- meeting, consent, changes -----------------------------------------------------------
 
@@ -51,6 +52,7 @@ class MeetingForm(LockedEditForm, ServiceValidated, StyledForm, forms.ModelForm)
         super().__init__(*args, **kwargs)
         self.fields["count"].required = False
         self.fields["count"].help_text = "空欄なら自動で数えます。"
+        bound_integer_field(self.fields["count"], maximum=ORDER_MAX)
         self.fields["sheet_date"].required = False
         self.fields["sheet_date"].help_text = "第4表に印字する作成年月日です（空欄なら今日）。"
         self._style()

@@ -22,7 +22,10 @@ from careplans.models import (
     Weekday,
     WeeklyService,
 )
-from clients.forms import DateInput
+from clients.forms import DateInput, bound_integer_field
+
+# 優先順位 of a need / 開催回数 of a meeting: a domain bound well inside the column.
+ORDER_MAX = 999
 
 
 class NeedForm(VersionedForm):
@@ -30,6 +33,10 @@ class NeedForm(VersionedForm):
         model = Need
         fields = ["order", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_integer_field(self.fields["order"], maximum=ORDER_MAX)
 
 
 class GoalForm(VersionedForm):

@@ -100,7 +100,9 @@ class Client(models.Model):
     """利用者 — a person this office supports. Scoped to the office and the caseload.
 
     `search_kana` is a normalised katakana copy of name and フリガナ kept by the service
-    layer (`clients.services`), so a search in any kana form matches. `version` is the
+    layer (`clients.services`), so a search in any kana form matches. It is searched with
+    `contains` (LIKE '%…%'), which a btree cannot serve, so it has no index (a btree entry of
+    a worst-case expanded name could also exceed PostgreSQL's index row limit). `version` is the
     optimistic-lock counter: every edit through `client_update` increments it.
     """
 
@@ -112,7 +114,9 @@ class Client(models.Model):
     )
     name = models.CharField("氏名", max_length=100)
     name_kana = models.CharField("フリガナ", max_length=100)
-    search_kana = models.CharField("検索用カナ", max_length=210, blank=True, editable=False)
+    # A TextField: NFKC expands a character up to 18-fold (U+FDFA), so no fixed length derived
+    # from the 100-character name holds it (issue 9 item 11: ㍿×60 → 240 characters).
+    search_kana = models.TextField("検索用カナ", blank=True, editable=False)
     birth_date = models.DateField("生年月日", validators=[not_in_future_validator])
     sex = models.CharField("性別", max_length=1, choices=Sex.choices)
     postal_code = models.CharField(
@@ -196,7 +200,6 @@ class Client(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["office", "search_kana"], name="client_office_search"),
             models.Index(fields=["office", "insured_number"], name="client_office_insured"),
         ]
 
