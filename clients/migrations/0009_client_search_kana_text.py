@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0007_service_type_preventive_choices'),
+        ('clients', '0008_version_for_optimistic_lock_on_contacts_directories_applications'),
     ]
 
     operations = [
