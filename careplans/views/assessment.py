@@ -60,6 +60,7 @@ def assessment_new(request: HttpRequest, client_pk: int) -> HttpResponse:
             ),
         )
         return redirect("careplans:assessment", pk=assessment.pk)
+    log_access(request, "client:assessment_new", client.pk, client.pk)
     return render_form_page(
         request,
         {

@@ -197,6 +197,9 @@ def plan_import(request: HttpRequest, client_pk: int) -> HttpResponse:
                     "「取り込み時の確認事項」を確認して修正してください。",
                 )
             return redirect("careplans:plan", pk=plan.pk)
+    record_access(
+        request, subject_type="client:plan_import", subject_id=client.pk, client_id=client.pk
+    )
     return render(
         request,
         "careplans/exchange_import.html",

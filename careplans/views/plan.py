@@ -56,6 +56,7 @@ def plan_new(request: HttpRequest, client_pk: int) -> HttpResponse:
         else:
             messages.success(request, "原案を作成しました。第1表から順に入力してください。")
             return redirect("careplans:plan", pk=plan.pk)
+    log_access(request, "client:plan_new", client.pk, client.pk)
     return render_form_page(
         request,
         {
