@@ -174,3 +174,27 @@ def test_client_request_id_is_printable_and_truncated(world, login) -> None:  # 
         headers={"X-Request-ID": "ab\tc" + "x" * 200},
     )
     assert AccessLog.objects.get().client_request_id == "abc" + "x" * 61
+
+
+# A POST with errors re-renders the page with the client's data: it is logged too.
+REJECTED_POSTS = {
+    "clients:status": clients_scoping._pk,
+    "clients:edit": clients_scoping._pk,
+    "careplans:assessment_new": ROUTES["careplans:assessment_new"].kwargs,
+    "careplans:plan_new": ROUTES["careplans:plan_new"].kwargs,
+    "careplans:plan_edit": ROUTES["careplans:plan_edit"].kwargs,
+    "careplans:revise": ROUTES["careplans:revise"].kwargs,
+    "careplans:minor_change": ROUTES["careplans:minor_change"].kwargs,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(REJECTED_POSTS))
+def test_rejected_post_that_re_renders_the_page_is_logged(world, login, name) -> None:  # noqa: ANN001
+    kwargs = REJECTED_POSTS[name](world)
+    client_id = Client.objects.order_by("-pk").values_list("pk", flat=True).first()
+    response = login(world.care_manager).post(reverse(name, kwargs=kwargs), {})
+    assert response.status_code == 200
+    assert list(AccessLog.objects.values_list("client_id", "action")) == [
+        (client_id, AccessAction.VIEW)
+    ]

@@ -93,8 +93,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
                     f'attachment; filename="careplan_{plan.pk}_{provider.provider_number}_{stamp}.zip"'
                 )
                 return response
-    elif request.method == "GET":
-        log_access(request, "care_plan:exchange", plan.pk, plan.client_id)
+    log_access(request, "care_plan:exchange", plan.pk, plan.client_id)  # re-rendered POSTs too
     return render(
         request,
         "careplans/exchange_export.html",
