@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import TYPE_CHECKING
 
 from caremgmt.client_ip import client_ip
@@ -12,6 +14,14 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 
+def query_hash(query: dict[str, str]) -> str:
+    """sha256 hex of a search's parameters (sorted, empty ones dropped): the log can show
+    that two searches were the same without holding the names or numbers searched for."""
+    kept = {key: value for key, value in sorted(query.items()) if value not in ("", None)}
+    encoded = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
 def record_access(
     request: HttpRequest,
     *,
@@ -19,6 +29,7 @@ def record_access(
     subject_id: int | None,
     client_id: int | None,
     action: str = AccessAction.VIEW,
+    query: dict[str, str] | None = None,
 ) -> AccessLog:
     actor = getattr(request, "actor", None)
     office = actor.office if actor is not None else None
@@ -32,4 +43,18 @@ def record_access(
         path=request.path[:300],
         ip_address=client_ip(request),
         request_id=getattr(request, "request_id", None),
+        client_request_id=getattr(request, "client_request_id", "")[:64],
+        query_hash=query_hash(query) if query is not None else "",
+    )
+
+
+def record_search(request: HttpRequest, *, subject_type: str, query: dict[str, str]) -> AccessLog:
+    """A list or search of clients: one SEARCH row with the query's hash, no client id."""
+    return record_access(
+        request,
+        subject_type=subject_type,
+        subject_id=None,
+        client_id=None,
+        action=AccessAction.SEARCH,
+        query=query,
     )

@@ -20,18 +20,23 @@ Handler = Callable[[HttpRequest], HttpResponse]
 SESSION_STARTED_KEY = "auth_started_at"
 
 
+CLIENT_REQUEST_ID_MAX = 64
+
+
 class RequestIdMiddleware:
-    """Give every request an id (kept from X-Request-ID when it is a UUID) for log correlation."""
+    """Give every request a server-generated id for log correlation. A caller's X-Request-ID
+    is never used as the id (it could forge or collide with another request's log rows);
+    it is kept only as `request.client_request_id`, printable ASCII, truncated."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.request_id = uuid.uuid4()
         incoming = request.headers.get("X-Request-ID", "")
-        try:
-            request.request_id = uuid.UUID(incoming)
-        except ValueError:
-            request.request_id = uuid.uuid4()
+        request.client_request_id = "".join(ch for ch in incoming if " " <= ch <= "~")[
+            :CLIENT_REQUEST_ID_MAX
+        ]
         response = self.get_response(request)
         response["X-Request-ID"] = str(request.request_id)
         return response

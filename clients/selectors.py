@@ -274,6 +274,24 @@ def duplicate_client(
     return duplicates.first()
 
 
+@dataclass(frozen=True)
+class DuplicateNotice:
+    """What the user may be told about an existing client with the same numbers.
+
+    `client` is set only when the actor may see that client (then the page names it and
+    links to it); otherwise only the 担当 care manager to ask is named — never the client's
+    name, kana or id, which belong to another caseload."""
+
+    client: Client | None
+    ask: str
+
+
+def duplicate_notice(*, actor: Actor, existing: Client) -> DuplicateNotice:
+    if visible(Client.objects.filter(pk=existing.pk), actor).exists():
+        return DuplicateNotice(client=existing, ask=existing.care_manager.full_name)
+    return DuplicateNotice(client=None, ask=existing.care_manager.full_name)
+
+
 # --- one client's tabs -------------------------------------------------------------------
 
 

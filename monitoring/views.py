@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from caremgmt.audit import record_search
 from clients.models import ClientStatus
 from clients.selectors import RENEWAL_WINDOW_DAYS, certifications_expiring, client_list
 
@@ -11,6 +12,8 @@ from clients.selectors import RENEWAL_WINDOW_DAYS, certifications_expiring, clie
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     clients = client_list(actor=request.actor)
+    # The home page lists clients whose certification is about to expire (names, dates).
+    record_search(request, subject_type="dashboard", query={})
     context = {
         "today": today,
         "caseload_count": clients.exclude(status=ClientStatus.ENDED).count(),

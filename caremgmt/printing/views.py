@@ -33,6 +33,8 @@ def _template(name: str):  # noqa: ANN202
 
 def print_status_response(request: HttpRequest, job: PrintJob) -> HttpResponse:
     polling = job.status in (PrintJobStatus.QUEUED, PrintJobStatus.RENDERING)
+    # The status shows the document (file name, kind) of a client's record.
+    record_access(request, subject_type="print_job", subject_id=job.pk, client_id=job.client_id)
     fragment = _template("status_fragment.html").render(
         {
             "job": job,

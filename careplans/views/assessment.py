@@ -60,6 +60,7 @@ def assessment_new(request: HttpRequest, client_pk: int) -> HttpResponse:
             ),
         )
         return redirect("careplans:assessment", pk=assessment.pk)
+    log_access(request, "client:assessment_new", client.pk, client.pk)
     return render_form_page(
         request,
         {
@@ -110,7 +111,6 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "アセスメントを保存しました。")
                 return redirect("careplans:assessment", pk=assessment.pk)
     else:
-        log_access(request, "assessment", assessment.pk, client.pk)
         restored, draft_info = drafts.draft_context(request)
         form = AssessmentForm(
             restored,
@@ -119,6 +119,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             answers=assessment.answers,
             initial={"version": assessment.version},
         )
+    log_access(request, "assessment", assessment.pk, client.pk)  # re-rendered POSTs too
     return render(
         request,
         "careplans/assessment.html",

@@ -59,8 +59,7 @@ def plan_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "説明・同意・交付を記録し、計画を確定しました。")
             return redirect("careplans:plan", pk=plan.pk)
-    elif request.method == "GET":
-        log_access(request, "care_plan:confirm", plan.pk, plan.client_id)
+    log_access(request, "care_plan:confirm", plan.pk, plan.client_id)
     return render_form_page(
         request,
         {
@@ -98,6 +97,7 @@ def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"第{revision.sequence}版の原案を作りました（第{plan.sequence}版の写し）。"
             )
             return redirect("careplans:plan", pk=revision.pk)
+    log_access(request, "care_plan:revise", plan.pk, plan.client_id)
     return render_form_page(
         request,
         {
@@ -127,6 +127,7 @@ def minor_change(request: HttpRequest, pk: int) -> HttpResponse:
                 request, "軽微な変更を記録しました。支援経過（第5表）にも理由を残してください。"
             )
             return redirect(reverse("careplans:plan", args=[plan.pk]) + "#minor")
+    log_access(request, "care_plan:minor_change", plan.pk, plan.client_id)
     return render_form_page(
         request,
         {

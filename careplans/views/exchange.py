@@ -92,8 +92,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
                     f'attachment; filename="careplan_{plan.pk}_{provider.provider_number}_{stamp}.zip"'
                 )
                 return response
-    elif request.method == "GET":
-        log_access(request, "care_plan:exchange", plan.pk, plan.client_id)
+    log_access(request, "care_plan:exchange", plan.pk, plan.client_id)  # re-rendered POSTs too
     return render(
         request,
         "careplans/exchange_export.html",
@@ -171,6 +170,9 @@ def plan_import(request: HttpRequest, client_pk: int) -> HttpResponse:
                     "「取り込み時の確認事項」を確認して修正してください。",
                 )
             return redirect("careplans:plan", pk=plan.pk)
+    record_access(
+        request, subject_type="client:plan_import", subject_id=client.pk, client_id=client.pk
+    )
     return render(
         request,
         "careplans/exchange_import.html",

@@ -176,6 +176,7 @@ def no_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "担当者会議を開催しない理由を記録しました（会議済）。")
             return redirect("careplans:plan", pk=plan.pk)
+    log_access(request, "care_plan:no_meeting", plan.pk, plan.client_id)
     return render_form_page(
         request,
         {

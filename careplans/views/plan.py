@@ -56,6 +56,7 @@ def plan_new(request: HttpRequest, client_pk: int) -> HttpResponse:
         else:
             messages.success(request, "原案を作成しました。第1表から順に入力してください。")
             return redirect("careplans:plan", pk=plan.pk)
+    log_access(request, "client:plan_new", client.pk, client.pk)
     return render_form_page(
         request,
         {
@@ -130,13 +131,13 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "第1表を保存しました。")
                 return redirect("careplans:plan", pk=plan.pk)
     else:
-        log_access(request, "care_plan:edit", plan.pk, plan.client_id)
         restored, draft_info = drafts.draft_context(request)
         form = PlanForm(
             restored,
             instance=plan,
             initial={"version": plan.version, "edit_snapshot": edit_snapshot(plan, PlanForm)},
         )
+    log_access(request, "care_plan:edit", plan.pk, plan.client_id)  # re-rendered POSTs too
     return render_form_page(
         request,
         {

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from caremgmt.audit import record_search
 from careplans import selectors
 from careplans.models import (
     PlanStatus,
@@ -24,6 +25,7 @@ def plan_index(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "kana")
     if sort not in selectors.INDEX_SORTS:
         sort = "kana"
+    record_search(request, subject_type="careplans:index", query={"sort": sort})
     context = {
         "clients": list(selectors.plan_index(actor=request.actor, sort=sort)),
         "sort": sort,

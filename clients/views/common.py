@@ -7,6 +7,7 @@ from django.forms import Form
 from django.http import HttpRequest
 
 from caremgmt.access import get_visible_or_404
+from caremgmt.audit import record_access
 from clients.models import (
     Client,
 )
@@ -31,6 +32,16 @@ def _client(request: HttpRequest, pk: int) -> Client:
         ),
         request.actor,
         pk=pk,
+    )
+
+
+def log_client_page(request: HttpRequest, client: Client) -> None:
+    """閲覧記録 for a page (form or fragment) that shows this client's data; the subject type
+    names the route, e.g. `client:edit`, `client:burden_correct`."""
+    match = request.resolver_match
+    name = match.url_name if match is not None else "page"
+    record_access(
+        request, subject_type=f"client:{name}"[:40], subject_id=client.pk, client_id=client.pk
     )
 
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from caremgmt.audit import record_search
 from clients import selectors
 from clients.models import (
     ClientStatus,
@@ -36,6 +37,17 @@ def client_index(request: HttpRequest) -> HttpResponse:
         today=today,
     )
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_search(
+        request,
+        subject_type="clients:index",
+        query={
+            "q": query,
+            "sort": sort,
+            "status": status,
+            "cm": str(care_manager_id or ""),
+            "page": str(page.number),
+        },
+    )
     params = request.GET.copy()
     params.pop("page", None)
     sort_params = request.GET.copy()

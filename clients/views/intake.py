@@ -19,6 +19,7 @@ from clients.forms import (
 from clients.views.common import (
     _add_service_errors,
     _client,
+    log_client_page,
 )
 
 # --- intake ------------------------------------------------------------------------------
@@ -44,7 +45,9 @@ def client_intake(request: HttpRequest) -> HttpResponse:
                 **consultation_form.cleaned_data,
             )
         except services.DuplicateClientError as error:
-            existing = error.existing
+            existing = selectors.duplicate_notice(actor=actor, existing=error.existing)
+            if existing.client is not None:
+                log_client_page(request, existing.client)
             _add_service_errors(client_form, error)
         else:
             messages.success(request, f"{client.name}さんの相談を受け付けました（相談中）。")
@@ -70,6 +73,7 @@ def client_contract(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{client.name}さんと契約しました（契約中）。")
             return redirect("clients:detail", pk=client.pk)
     facts = selectors.client_facts_on(client=client, day=timezone.localdate())
+    log_client_page(request, client)
     return render(
         request, "clients/contract.html", {"client": client, "form": form, "facts": facts}
     )

@@ -30,6 +30,7 @@ from clients.views.common import (
     TABS,
     _add_service_errors,
     _client,
+    log_client_page,
 )
 
 # --- the client page ---------------------------------------------------------------------
@@ -115,13 +116,16 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form = ClientForm(data, instance=error.client, actor=request.actor)
                 form.is_valid()
             except services.DuplicateClientError as error:
-                existing = error.existing
+                existing = selectors.duplicate_notice(actor=request.actor, existing=error.existing)
+                if existing.client is not None:
+                    log_client_page(request, existing.client)
                 _add_service_errors(form, error)
             else:
                 messages.success(request, "基本情報を保存しました。")
                 return redirect("clients:detail", pk=client.pk)
     else:
         form = ClientForm(instance=client, actor=request.actor, initial={"version": client.version})
+    log_client_page(request, client)
     return render(
         request,
         "clients/edit.html",
@@ -157,8 +161,11 @@ def _form_page(
     conflict: StaleEditError | None = None,
     conflict_subject: str = "",
 ) -> HttpResponse:
-    if back_url is None and client is not None:
-        back_url = reverse("clients:detail", args=[client.pk])
+    if client is not None:
+        # Every form page of a client shows that client's data (name, current values).
+        log_client_page(request, client)
+        if back_url is None:
+            back_url = reverse("clients:detail", args=[client.pk])
     return render(
         request,
         "clients/form.html",

@@ -247,12 +247,19 @@ def test_scoping_other_office_colleague_and_anonymous(
                 html="<p>x</p>",
                 filename="x.pdf",
             )
+    # Refused requests write no access row.
+    assert not AccessLog.objects.filter(staff=world.colleague).exists()
     # Default with nothing registered: office-wide only (documented; clients must register).
     with registry.override_client_checks():
         assert login(world.colleague).get(urls[0]).status_code == 200
         assert login(world.outsider).get(urls[0]).status_code == 404
     assert not AccessLog.objects.filter(staff=world.outsider).exists()
-    assert not AccessLog.objects.filter(staff=world.colleague).exists()
+    # The status page the colleague was shown is logged (it names the client's document).
+    assert list(
+        AccessLog.objects.filter(staff=world.colleague).values_list(
+            "subject_type", "subject_id", "client_id"
+        )
+    ) == [("print_job", job.pk, own_client.pk)]
 
 
 def test_registering_the_same_check_twice_is_harmless() -> None:

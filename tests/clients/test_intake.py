@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from caremgmt.access import actor_for
+from caremgmt.models import AccessLog
 from clients import services
 from clients.models import Client, ClientStatus, Consultation, Contract
 from tests.factories import ClientFactory, DoctorFactory
@@ -83,10 +84,13 @@ def test_consultation_then_contract_without_certification(world, login) -> None:
     assert record.certifications.get().care_level == "21"
 
 
-def test_duplicate_client_refused_with_a_link(world, login) -> None:  # noqa: ANN001
+def test_duplicate_in_another_caseload_names_only_whom_to_ask(world, login) -> None:  # noqa: ANN001
+    """Issue 9 item 4: the client of another caseload is neither named nor linked."""
     existing = ClientFactory(
         office=world.office,
         care_manager=world.colleague,
+        name="石井 茂",
+        name_kana="イシイ シゲル",
         insurer_number="131011",
         insured_number="0001234567",
     )
@@ -94,12 +98,67 @@ def test_duplicate_client_refused_with_a_link(world, login) -> None:  # noqa: AN
     page = response.content.decode()
     assert response.status_code == 200
     assert "この保険者番号・被保険者番号の利用者は既に登録されています。" in page
-    assert reverse("clients:detail", args=[existing.pk]) in page
+    assert (
+        "同じ保険者番号・被保険者番号の利用者が、この事業所に既に登録されています（ほかの職員の担当です）。"
+        f"二重登録を避けるため、担当の{world.colleague.full_name}さんに確認してください。"
+    ) in page
+    assert "石井" not in page and "イシイ" not in page
+    assert reverse("clients:detail", args=[existing.pk]) not in page
     assert Client.objects.count() == 1
-    # Another office may hold the same person (e.g. after a transfer).
-    ClientFactory(
-        office=world.other_office, care_manager=world.outsider, insured_number="0001234567"
+    assert not AccessLog.objects.exists()  # nothing of that client was shown
+
+
+def test_duplicate_the_user_can_see_is_named_with_a_link(world, login) -> None:  # noqa: ANN001
+    existing = ClientFactory(
+        office=world.office,
+        care_manager=world.care_manager,
+        name="石井 茂",
+        name_kana="イシイ シゲル",
+        insurer_number="131011",
+        insured_number="0001234567",
     )
+    response = login(world.care_manager).post(reverse("clients:intake"), INTAKE)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        f'<a href="{reverse("clients:detail", args=[existing.pk])}">'
+        "石井 茂（イシイ シゲル）の記録を開く</a>"
+    ) in page
+    assert Client.objects.count() == 1
+    row = AccessLog.objects.get()
+    assert (row.client_id, row.staff_id) == (existing.pk, world.care_manager.pk)
+
+
+def test_duplicate_on_edit_hides_another_caseloads_client(world, login) -> None:  # noqa: ANN001
+    hidden = ClientFactory(
+        office=world.office,
+        care_manager=world.colleague,
+        name="石井 茂",
+        name_kana="イシイ シゲル",
+        insured_number="0001111111",
+    )
+    own = ClientFactory(
+        office=world.office, care_manager=world.care_manager, insured_number="0002222222"
+    )
+    response = login(world.care_manager).post(
+        reverse("clients:edit", args=[own.pk]),
+        {
+            "name": own.name,
+            "name_kana": own.name_kana,
+            "birth_date": "1940-04-01",
+            "sex": "2",
+            "insurer_number": hidden.insurer_number,
+            "insured_number": "0001111111",
+            "version": own.version,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"担当の{world.colleague.full_name}さんに確認してください。" in page
+    assert "石井" not in page and reverse("clients:detail", args=[hidden.pk]) not in page
+    own.refresh_from_db()
+    assert own.insured_number == "0002222222"
+    assert set(AccessLog.objects.values_list("client_id", flat=True)) == {own.pk}
 
 
 def test_duplicate_refused_by_the_database_too(world) -> None:  # noqa: ANN001

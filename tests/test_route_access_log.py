@@ -1,0 +1,200 @@
+"""Every page that shows a client's data writes an access-log row (閲覧記録, QUALITY §17).
+
+Walks the whole URLconf with the route tables of tests/test_route_scoping.py and
+tests/clients/test_scoping.py (their kwargs builders make an object of a new client owned by
+the world's care manager). Every named route is in exactly one of:
+
+- CLIENT_PAGES: a GET as the owning care manager answers 200 and adds an AccessLog row for
+  that client (the newest client the builder made);
+- SEARCH_PAGES: lists and searches; a GET adds a SEARCH row with the query's sha256 hash
+  and no client id, and the query text appears nowhere in the row;
+- EXEMPT: with the reason the route shows no client data (or is not a GET page).
+
+A new route that is in none of them fails `test_every_route_is_classified`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from caremgmt.models import AccessLog
+from caremgmt.models.audit import AccessAction
+from clients.models import Client
+from tests.clients import test_scoping as clients_scoping
+from tests.conftest import World
+from tests.test_route_scoping import ROUTES, _route_names
+
+Builder = Callable[[World], dict[str, Any]]
+
+# Routes that only take a POST (or answer a GET without any page): not walked here.
+EXEMPT: dict[str, str] = {
+    "login": "public login form, no client data",
+    "logout": "logs out and redirects",
+    "health": "health check, no data",
+    "switch_office": "POST that switches the acting office and redirects",
+    "session_keepalive": "POST answering 204, no body",
+    "form_draft_discard": "POST that deletes the caller's own draft, redirects",
+    "printing:retry": "POST; its htmx answer is the status fragment, logged like printing:status",
+    "printing:download": "PDF download, logged as PRINT "
+    "(tests/caremgmt/test_printing.py::test_download_serves_the_pdf_and_writes_an_access_log_row); "
+    "the route table's job has no file, so the walk would get 410",
+    "careplans:row_delete": "POST that deletes a row and redirects",
+    "careplans:print": "POST that queues a print job and redirects to printing:status",
+    "clients:contact_delete": "POST that deletes a contact and redirects",
+    "careplans:item_providers": "htmx fragment: the office's 事業所 <select> options only",
+    "clients:intake": "empty intake form; a duplicate found on POST is logged by the view",
+    "clients:providers": "office directory (事業所), no client data",
+    "clients:provider_add": "office directory form, no client data",
+    "clients:provider_edit": "office directory form, no client data",
+    "clients:provider_regional_grades": "office directory (地域区分), no client data",
+    "clients:doctors": "office directory (主治医), no client data",
+    "clients:doctor_add": "office directory form, no client data",
+    "clients:doctor_edit": "office directory form, no client data",
+    "clients:resources": "office directory (インフォーマル資源), no client data",
+    "clients:resource_add": "office directory form, no client data",
+    "clients:resource_edit": "office directory form, no client data",
+}
+
+# Lists and searches of clients → one SEARCH row (query hashed).
+SEARCH_PAGES: dict[str, dict[str, str]] = {
+    "dashboard": {},
+    "clients:index": {"q": "石井", "status": "active"},
+    "clients:expiring": {},
+    "careplans:index": {"sort": "kana"},
+}
+
+# GET headers a route needs to render its client data (the tab only renders for htmx;
+# without it, it redirects to the client page, which logs).
+HEADERS: dict[str, dict[str, str]] = {"clients:tab": {"HX-Request": "true"}}
+
+
+def _client_pages() -> dict[str, Builder]:
+    pages: dict[str, Builder] = {
+        name: route.kwargs for name, route in ROUTES.items() if route.method == "get"
+    }
+    pages.update(clients_scoping.CLIENT_ROUTES)
+    return {name: builder for name, builder in pages.items() if name not in EXEMPT}
+
+
+CLIENT_PAGES = _client_pages()
+
+
+def test_every_route_is_classified() -> None:
+    names = _route_names()
+    unlisted = names - set(CLIENT_PAGES) - set(SEARCH_PAGES) - set(EXEMPT)
+    assert not unlisted, f"add these routes to tests/test_route_access_log.py: {sorted(unlisted)}"
+    overlap = (set(CLIENT_PAGES) & set(SEARCH_PAGES)) | (set(SEARCH_PAGES) & set(EXEMPT))
+    assert not overlap, sorted(overlap)
+    assert not (set(EXEMPT) - names), f"stale exemptions: {sorted(set(EXEMPT) - names)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(CLIENT_PAGES))
+def test_client_page_writes_an_access_row(world, login, name) -> None:  # noqa: ANN001
+    kwargs = CLIENT_PAGES[name](world)
+    client_id = Client.objects.order_by("-pk").values_list("pk", flat=True).first()
+    before = set(AccessLog.objects.values_list("pk", flat=True))
+    response = login(world.care_manager).get(
+        reverse(name, kwargs=kwargs), headers=HEADERS.get(name, {})
+    )
+    assert response.status_code == 200
+    rows = AccessLog.objects.exclude(pk__in=before)
+    assert [(row.client_id, row.staff_id, row.action) for row in rows] == [
+        (client_id, world.care_manager.pk, AccessAction.VIEW)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(SEARCH_PAGES))
+def test_list_page_writes_a_search_row_with_the_query_hash(world, login, name) -> None:  # noqa: ANN001
+    query = SEARCH_PAGES[name]
+    response = login(world.care_manager).get(reverse(name), query)
+    assert response.status_code == 200
+    row = AccessLog.objects.get()
+    assert (row.action, row.client_id, row.staff_id) == (
+        AccessAction.SEARCH,
+        None,
+        world.care_manager.pk,
+    )
+    assert len(row.query_hash) == 64 and int(row.query_hash, 16) >= 0
+    for value in query.values():
+        assert value not in row.path and value not in row.subject_type
+
+
+@pytest.mark.django_db
+def test_search_hash_is_of_the_query_not_its_text(world, login) -> None:  # noqa: ANN001
+    http = login(world.care_manager)
+    http.get(reverse("clients:index"), {"q": "石井"})
+    http.get(reverse("clients:index"), {"q": "石井"})
+    http.get(reverse("clients:index"), {"q": "鈴木"})
+    first, same, other = AccessLog.objects.order_by("pk")
+    expected = {"cm": "", "page": "1", "q": "石井", "sort": "kana", "status": ""}
+    kept = {key: value for key, value in sorted(expected.items()) if value}
+    encoded = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert first.query_hash == hashlib.sha256(encoded.encode()).hexdigest()
+    assert same.query_hash == first.query_hash
+    assert other.query_hash != first.query_hash
+
+
+@pytest.mark.django_db
+def test_request_id_is_generated_by_the_server(world, login) -> None:  # noqa: ANN001
+    """A caller's X-Request-ID is kept only as client_request_id, never as the id."""
+    from tests.factories import ClientFactory
+
+    client_record = ClientFactory(office=world.office, care_manager=world.care_manager)
+    supplied = str(uuid.uuid4())
+    http = login(world.care_manager)
+    url = reverse("clients:detail", args=[client_record.pk])
+    first = http.get(url, headers={"X-Request-ID": supplied})
+    second = http.get(url, headers={"X-Request-ID": supplied})
+    rows = list(AccessLog.objects.order_by("pk"))
+    assert [row.client_request_id for row in rows] == [supplied, supplied]
+    assert str(rows[0].request_id) != supplied and str(rows[1].request_id) != supplied
+    assert rows[0].request_id != rows[1].request_id
+    assert [first["X-Request-ID"], second["X-Request-ID"]] == [
+        str(rows[0].request_id),
+        str(rows[1].request_id),
+    ]
+
+
+@pytest.mark.django_db
+def test_client_request_id_is_printable_and_truncated(world, login) -> None:  # noqa: ANN001
+    from tests.factories import ClientFactory
+
+    client_record = ClientFactory(office=world.office, care_manager=world.care_manager)
+    login(world.care_manager).get(
+        reverse("clients:detail", args=[client_record.pk]),
+        headers={"X-Request-ID": "ab\tc" + "x" * 200},
+    )
+    assert AccessLog.objects.get().client_request_id == "abc" + "x" * 61
+
+
+# A POST with errors re-renders the page with the client's data: it is logged too.
+REJECTED_POSTS = {
+    "clients:status": clients_scoping._pk,
+    "clients:edit": clients_scoping._pk,
+    "careplans:assessment_new": ROUTES["careplans:assessment_new"].kwargs,
+    "careplans:plan_new": ROUTES["careplans:plan_new"].kwargs,
+    "careplans:plan_edit": ROUTES["careplans:plan_edit"].kwargs,
+    "careplans:revise": ROUTES["careplans:revise"].kwargs,
+    "careplans:minor_change": ROUTES["careplans:minor_change"].kwargs,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(REJECTED_POSTS))
+def test_rejected_post_that_re_renders_the_page_is_logged(world, login, name) -> None:  # noqa: ANN001
+    kwargs = REJECTED_POSTS[name](world)
+    client_id = Client.objects.order_by("-pk").values_list("pk", flat=True).first()
+    response = login(world.care_manager).post(reverse(name, kwargs=kwargs), {})
+    assert response.status_code == 200
+    assert list(AccessLog.objects.values_list("client_id", "action")) == [
+        (client_id, AccessAction.VIEW)
+    ]
