@@ -28,7 +28,10 @@ migrate: install sysdeps
 demo: migrate
 	@$(PY) manage.py load_demo
 
+# Served as production serves it: DEBUG off (the app's own 404/500 pages), static files through
+# WhiteNoise. A developer who wants Django's debug pages asks for them: `DEBUG=1 make run`.
 run: demo
+	@$(PY) manage.py collectstatic --no-input -v 0
 	@$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install sysdeps browser
