@@ -4,10 +4,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_ENV=production PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # WeasyPrint's system libraries. libharfbuzz-subset0 makes CJK font subsetting ~20x faster;
-# IPAex (TTF) is the one font family the print templates name.
+# IPAex (TTF) is the print templates' font; IPAmj明朝 (TTF) is their fallback for the glyphs
+# IPAex lacks (𠮷 and other JIS X 0213 / CJK Ext-B kanji), embedded only when a document has one.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ipaexfont \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ipaexfont fonts-ipamj-mincho \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ipaexfont
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ipaexfont fonts-ipamj-mincho
 BROWSER_PACKAGES := chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -28,7 +28,10 @@ migrate: install sysdeps
 demo: migrate
 	@$(PY) manage.py load_demo
 
+# Served as production serves it: DEBUG off (the app's own 404/500 pages), static files through
+# WhiteNoise. A developer who wants Django's debug pages asks for them: `DEBUG=1 make run`.
 run: demo
+	@$(PY) manage.py collectstatic --no-input -v 0
 	@$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install sysdeps browser

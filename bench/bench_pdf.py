@@ -5,6 +5,9 @@ Renders a realistic 2-page A4-landscape document — a 第6表-style monthly gri
 the median seconds per document, PDF size and peak RSS. Then renders it once more with
 WeasyPrint forced onto fontTools subsetting (by hiding libharfbuzz-subset inside WeasyPrint,
 the same code path as a machine without libharfbuzz-subset0) to show the harfbuzz ratio.
+Then the same document for a client named 𠮷田 (CJK Ext-B, not in IPAex): the fallback font
+IPAmj明朝 is embedded only then, so the ordinary case shows whether the fallback costs anything
+and the 𠮷 case what it costs when used.
 Prints figures; asserts nothing (QUALITY §3.2: ~0.7 s with hb-subset, ~13 s without).
 
     python bench/bench_pdf.py [--runs N] [--skip-fonttools]
@@ -37,7 +40,7 @@ SERVICES = [
 WEEKDAYS = "月火水木金土日"
 
 
-def grid_document() -> str:
+def grid_document(client_name: str = "髙橋 﨑子") -> str:
     from django.template import engines
 
     days = range(1, 32)
@@ -92,7 +95,7 @@ def grid_document() -> str:
         .render(
             {
                 "document_title": "第6表・第7表",
-                "client_name": "髙橋 﨑子",
+                "client_name": client_name,
                 "office_name": "さくら居宅介護支援センター",
                 "printed_on": dt.date(2026, 4, 2),
             }
@@ -108,6 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--skip-fonttools", action="store_true")
+    parser.add_argument("--skip-fallback", action="store_true", help="skip the 𠮷 case")
     args = parser.parse_args()
 
     import django
@@ -119,20 +123,42 @@ def main() -> None:
     started = time.perf_counter()
     first = render_pdf(html)
     first_seconds = time.perf_counter() - started
-    timings = []
+    timings, cpu_timings = [], []
     for _ in range(args.runs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         rendered = render_pdf(html)
         timings.append(time.perf_counter() - started)
+        cpu_timings.append(time.process_time() - cpu_started)
     median = statistics.median(timings)
     print(f"document: {len(html):,} bytes of HTML, {rendered.page_count} pages (A4 landscape)")
     print(f"first render (imports, font load): {first_seconds:.2f} s")
     print(
         f"harfbuzz-subset: median {median:.3f} s/document over {args.runs} "
-        f"(min {min(timings):.3f}, max {max(timings):.3f})"
+        f"(min {min(timings):.3f}, max {max(timings):.3f}); "
+        f"CPU median {statistics.median(cpu_timings):.3f} s (wall time suffers on a busy machine)"
     )
     print(f"PDF size: {len(rendered.data) / 1024:.0f} KB; peak RSS so far: {peak_rss_mb():.0f} MB")
     assert first.page_count == rendered.page_count  # same document each time
+    from caremgmt.printing.pdftext import pdf_font_names
+
+    print(f"fonts embedded: {', '.join(sorted(pdf_font_names(rendered.data)))}")
+
+    if not args.skip_fallback:
+        rare_html = grid_document("𠮷田 﨑子")
+        rare_timings, rare_cpu = [], []
+        for _ in range(args.runs):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            rare = render_pdf(rare_html)
+            rare_timings.append(time.perf_counter() - started)
+            rare_cpu.append(time.process_time() - cpu_started)
+        rare_median = statistics.median(rare_timings)
+        print(
+            f"with 𠮷 (fallback font): median {rare_median:.3f} s/document over {args.runs} "
+            f"(min {min(rare_timings):.3f}, max {max(rare_timings):.3f}); "
+            f"CPU median {statistics.median(rare_cpu):.3f} s; "
+            f"{len(rare.data) / 1024:.0f} KB; fonts embedded: "
+            f"{', '.join(sorted(pdf_font_names(rare.data)))}"
+        )
 
     if args.skip_fonttools:
         return

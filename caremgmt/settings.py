@@ -32,13 +32,17 @@ else:
         env_str("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production-0123456789"
     )
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# DEBUG is off unless a developer asks for it (`DEBUG=1 make run`): the demo is served the way
+# production is (the app's own 404/500 pages, static files through WhiteNoise), so a wrong URL
+# never shows Django's debug page with the URL list.
+DEBUG = env_bool("DEBUG", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # runserver leaves static files to WhiteNoise, as gunicorn
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "caremgmt.middleware.RequestIdMiddleware",
     "caremgmt.middleware.NulStripMiddleware",
@@ -214,6 +219,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# WhiteNoise serves static files in every environment. Production serves STATIC_ROOT (filled by
+# collectstatic in the image); elsewhere the finders are used, so `make run` and the tests need
+# no collectstatic on a fresh clone.
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=not PRODUCTION)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or DATA_DIR / "media")
 if PRODUCTION:
     STORAGES = {

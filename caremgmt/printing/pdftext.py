@@ -28,3 +28,16 @@ def extract_pdf_text(data: bytes) -> list[str]:
                 font[NameObject("/Encoding")] = NameObject("/Identity-H")
         pages.append(page.extract_text())
     return pages
+
+
+def pdf_font_names(data: bytes) -> set[str]:
+    """Base names of the fonts embedded in a PDF, subset prefix dropped ("ABCDEF+IPAexGothic"
+    → "IPAexGothic"), from every page's resources."""
+    from pypdf import PdfReader
+
+    names: set[str] = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font_ref in page.get("/Resources", {}).get("/Font", {}).values():
+            base = str(font_ref.get_object().get("/BaseFont", "")).lstrip("/")
+            names.add(base.split("+", 1)[-1])
+    return names

@@ -1,5 +1,6 @@
 """WeasyPrint facts this app relies on (QUALITY R17, §4 tests 19–20): hb-subset is present,
-IPAex renders rare name kanji, and the print base puts header and "x / y" on every page."""
+IPAex renders rare name kanji (IPAmj明朝 those IPAex lacks), and the print base puts header
+and "x / y" on every page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import logging
 
 from django.template import engines
 
-from caremgmt.printing.pdftext import extract_pdf_text
+from caremgmt.printing.pdftext import extract_pdf_text, pdf_font_names
 from caremgmt.printing.rendering import render_pdf
 
 ROWS = 24  # two-line rows: about 15 per A4 landscape page → two pages
@@ -68,10 +69,19 @@ def test_two_page_document_has_header_and_page_numbers_on_every_page(caplog) -> 
     assert ".notdef" not in caplog.text
 
 
-def test_kanji_outside_ipaex_is_logged_as_notdef(caplog) -> None:  # noqa: ANN001
-    """𠮷 (CJK Ext-B) is not in IPAex and no installed font has it: WeasyPrint draws tofu and
-    logs it. Documented gap (docs/printing.md): such names need the 吉 stand-in."""
+def test_kanji_outside_ipaex_print_with_the_fallback_font(caplog) -> None:  # noqa: ANN001
+    """𠮷 (CJK Ext-B, JIS X 0213) is not in IPAex: print.css names IPAmj明朝 second, so the
+    glyph is drawn (no .notdef), extracts as 𠮷, and only then is the fallback embedded."""
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        render_pdf(sample_document("髙橋 﨑子", extra="𠮷田"))
-    assert "U+20BB7" in caplog.text
-    assert "U+9AD9" not in caplog.text and "U+FA11" not in caplog.text
+        rendered = render_pdf(sample_document("𠮷田 﨑子", extra="𠮷野 𠮷"))
+    assert ".notdef" not in caplog.text
+    pages = extract_pdf_text(rendered.data)
+    for text in pages:
+        assert "利用者名　𠮷田 﨑子　様" in text
+    assert "𠮷野 𠮷" in pages[0]
+    assert pdf_font_names(rendered.data) == {"IPAexGothic", "IPAmjMincho"}
+
+
+def test_ordinary_document_embeds_only_ipaex() -> None:
+    rendered = render_pdf(sample_document("髙橋 﨑子"))
+    assert pdf_font_names(rendered.data) == {"IPAexGothic"}
