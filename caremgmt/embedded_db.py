@@ -63,7 +63,7 @@ def _hand_over(psycopg, uri: str, database: str) -> None:  # noqa: ANN001
             "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = {oid} AND d.deptype = 'e')"
         )
         statements = connection.execute(
-            "SELECT format('ALTER TABLE %I.%I OWNER TO " + OWNER_ROLE + "', n.nspname, c.relname)"
+            "SELECT format('ALTER TABLE %%I.%%I OWNER TO " + OWNER_ROLE + "', n.nspname, c.relname)"
             " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
             " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')"
             " AND pg_get_userbyid(c.relowner) <> %s AND " + not_extension.format(oid="c.oid"),
@@ -73,7 +73,7 @@ def _hand_over(psycopg, uri: str, database: str) -> None:  # noqa: ANN001
             connection.execute(statement)
         # Sequences not owned by a column (those moved with their table above).
         statements = connection.execute(
-            "SELECT format('ALTER SEQUENCE %I.%I OWNER TO "
+            "SELECT format('ALTER SEQUENCE %%I.%%I OWNER TO "
             + OWNER_ROLE
             + "', n.nspname, c.relname)"
             " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -84,7 +84,7 @@ def _hand_over(psycopg, uri: str, database: str) -> None:  # noqa: ANN001
         for (statement,) in statements:
             connection.execute(statement)
         statements = connection.execute(
-            "SELECT format('ALTER ROUTINE %s OWNER TO " + OWNER_ROLE + "', p.oid::regprocedure)"
+            "SELECT format('ALTER ROUTINE %%s OWNER TO " + OWNER_ROLE + "', p.oid::regprocedure)"
             " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
             " WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> %s AND "
             + not_extension.format(oid="p.oid"),
