@@ -127,9 +127,9 @@ def grant_runtime_role(
             raise ValueError(f"The runtime role {role!r} is a superuser; use a plain role.")
         if password:
             execute(
-                f"ALTER ROLE {r} LOGIN NOSUPERUSER PASSWORD %s",
+                f"ALTER ROLE {r} LOGIN PASSWORD %s",
                 [password],
-                f"ALTER ROLE {r} LOGIN NOSUPERUSER PASSWORD '…'",
+                f"ALTER ROLE {r} LOGIN PASSWORD '…'",
             )
         cursor.execute("SELECT current_database(), current_user")
         database, owner = cursor.fetchone()
