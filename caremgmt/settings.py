@@ -130,19 +130,31 @@ if not DEBUG:
     ]
 
 # --- Database: PostgreSQL only -------------------------------------------------------------
+# Two roles (README "Database roles"): DATABASE_URL is the RUNTIME role the app connects as
+# (no UPDATE/DELETE/TRUNCATE on the access log and history tables); MIGRATION_DATABASE_URL is
+# the OWNER role `migrate` and `grant_runtime_role` switch to. Unset, the owner is DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL")
+MIGRATION_DATABASE_URL = env_str("MIGRATION_DATABASE_URL")
 if not DATABASE_URL:
     if PRODUCTION:
         DATABASE_URL = env_required("DATABASE_URL")
     else:
-        from caremgmt.embedded_db import embedded_database_url
+        from caremgmt.embedded_db import embedded_database_urls
 
-        DATABASE_URL = embedded_database_url(DATA_DIR)
+        DATABASE_URL, MIGRATION_DATABASE_URL = embedded_database_urls(DATA_DIR)
+MIGRATION_DATABASE_URL = MIGRATION_DATABASE_URL or DATABASE_URL
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
 }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TEST_DATABASE_NAME")
+_runtime_user = DATABASES["default"].get("USER")
+# The role `migrate` grants runtime rights to afterwards (None: one role, nothing to grant).
+DATABASE_RUNTIME_ROLE = (
+    _runtime_user
+    if _runtime_user != dj_database_url.parse(MIGRATION_DATABASE_URL).get("USER")
+    else None
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth ----------------------------------------------------------------------------------

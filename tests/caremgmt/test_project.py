@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from caremgmt import env
-from caremgmt.embedded_db import embedded_database_url
+from caremgmt.embedded_db import embedded_database_urls
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,10 +28,13 @@ def test_database_is_postgresql() -> None:
 
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs against a real server")
 def test_embedded_postgres_starts_and_is_reused() -> None:
-    first = embedded_database_url(settings.DATA_DIR)
-    second = embedded_database_url(settings.DATA_DIR)
+    first = embedded_database_urls(settings.DATA_DIR)
+    second = embedded_database_urls(settings.DATA_DIR)
     assert first == second
-    assert first.startswith("postgres")
+    runtime, owner = first
+    assert runtime.startswith("postgresql://caremgmt_app:@/caremgmt?host=")
+    assert owner.startswith("postgresql://caremgmt_owner:@/caremgmt?host=")
+    assert (runtime, owner) == (settings.DATABASE_URL, settings.MIGRATION_DATABASE_URL)
 
 
 def test_env_helpers_fail_loudly(monkeypatch) -> None:  # noqa: ANN001
@@ -119,6 +122,18 @@ def test_docker_compose_services_reference_real_modules() -> None:
     assert "beat" in services["beat"]["command"]
     for name in ("web", "postgres", "redis"):
         assert "healthcheck" in services[name], name
+    # Two roles: only the one-shot migrate service connects as the owner.
+    migrate = services["migrate"]
+    assert migrate["command"] == ["python", "manage.py", "migrate", "--no-input"]
+    assert migrate["environment"]["MIGRATION_DATABASE_URL"].startswith("postgres://caremgmt:")
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://caremgmt_app:"), name
+        assert "MIGRATION_DATABASE_URL" not in environment, name
+        assert services[name]["depends_on"]["migrate"] == {
+            "condition": "service_completed_successfully"
+        }, name
+    assert "migrate" not in " ".join(services["web"]["command"])
     assert (ROOT / "caremgmt" / "wsgi.py").exists() and (ROOT / "caremgmt" / "celery.py").exists()
     dockerfile = (ROOT / "Dockerfile").read_text()
     for package in (
