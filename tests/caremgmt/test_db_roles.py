@@ -114,8 +114,9 @@ def test_runtime_role_can_insert_and_read_the_access_log(runtime, logged) -> Non
     table = AccessLog._meta.db_table
     with runtime.transaction():
         runtime.execute(
-            f"INSERT INTO {table} (occurred_at, staff_id, office_id, subject_type, action, path)"
-            " VALUES (now(), %s, %s, 'client', 'VIEW', '/clients/')",
+            f"INSERT INTO {table} (occurred_at, staff_id, office_id, subject_type, action, path,"
+            " client_request_id, query_hash)"
+            " VALUES (now(), %s, %s, 'client', 'VIEW', '/clients/', '', '')",
             [logged.staff_id, logged.office_id],
         )
     rows = runtime.execute(f"SELECT staff_id, path FROM {table} ORDER BY id").fetchall()

@@ -86,7 +86,9 @@ def test_random_japanese_text_round_trips(need: str, goal: str, content: str) ->
 
 
 @settings(max_examples=100, deadline=None)
-@given(text=st.text(max_size=30))
+# NUL is refused by the reader (a row-numbered problem) and stripped from every request, so
+# it never reaches a stored plan; everything else must round-trip.
+@given(text=st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=30))
 def test_any_text_writes_valid_ms932_and_reports_each_change(text: str) -> None:
     from careplans.exchange import Substitution
 
