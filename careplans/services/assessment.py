@@ -20,6 +20,7 @@ from careplans.models import (
 )
 from careplans.services.common import (
     _refuse_future,
+    _saved_by_self,
     _w,
 )
 from clients.models import Client, Consultation
@@ -168,12 +169,8 @@ def assessment_update(
     require_plan_writer(actor)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.version != expected_version:
-        savers = set(
-            locked.events.filter(version__gt=expected_version).values_list(
-                "pgh_context__metadata__user", flat=True
-            )
-        )
-        who = "別のタブ（または画面）であなた" if savers == {actor.staff.pk} else "他の職員"
+        by_self = _saved_by_self(locked, expected_version, actor.staff.pk)
+        who = "別のタブ（または画面）であなた" if by_self else "他の職員"
         raise ValidationError(
             {
                 "__all__": f"{who}がこのアセスメントを先に保存しました（上書きはしていません）。"

@@ -244,10 +244,11 @@ def _check_version(plan: CarePlan, locked: CarePlan, expected_version: int) -> N
         raise PlanEditConflictError(locked, _changes_since(plan, expected_version, locked))
 
 
-def _saved_by_self(plan: CarePlan, loaded_version: int, staff_id: int) -> bool:
-    """Whether every save of the plan after `loaded_version` was made by `staff_id`."""
+def _saved_by_self(row: Model, loaded_version: int, staff_id: int) -> bool:
+    """Whether every save of a versioned, history-tracked row (plan, assessment) after
+    `loaded_version` was made by `staff_id` — i.e. the same person in another tab."""
     savers = set(
-        plan.events.filter(version__gt=loaded_version).values_list(
+        row.events.filter(version__gt=loaded_version).values_list(
             "pgh_context__metadata__user", flat=True
         )
     )

@@ -25,31 +25,21 @@ from clients.forms_coverage import (
 from clients.models import BenefitRestriction, PublicExpense, ServiceProvider
 from clients.services import coverage as services_coverage
 from clients.views.common import _add_service_errors, _client
-from clients.views.page import _form_page
-
-CORRECTION_INTRO = "訂正すると新しい記録が作られ、訂正前の記録は「訂正済」として履歴に残ります。"
-
-
-def _history_url(pk: int) -> str:
-    return f"{reverse('clients:detail', args=[pk])}?tab=history"
+from clients.views.histories import CORRECTION_INTRO, history_fact_form
 
 
 @require_http_methods(["GET", "POST"])
 def public_expense_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_writer(request.actor)
     client = _client(request, pk)
-    form = PublicExpenseForm(request.POST or None, initial={"valid_from": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_coverage.public_expense_add(
-                actor=request.actor, client=client, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, "公費を登録しました。")
-            return redirect(_history_url(client.pk))
-    return _form_page(request, client=client, form=form, title="公費の登録")
+    return history_fact_form(
+        request,
+        client=client,
+        form=PublicExpenseForm(request.POST or None, initial={"valid_from": timezone.localdate()}),
+        save=services_coverage.public_expense_add,
+        saved_message="公費を登録しました。",
+        title="公費の登録",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,28 +50,17 @@ def public_expense_correct(request: HttpRequest, pk: int, public_expense_pk: int
         PublicExpense.objects.current().filter(client=client), request.actor, pk=public_expense_pk
     )
     fields = ("law_number", "payer_number", "recipient_number", "valid_from", "valid_to")
-    form = PublicExpenseCorrectionForm(
-        request.POST or None, initial={name: getattr(old, name) for name in fields}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            services_coverage.public_expense_add(
-                actor=request.actor, client=client, supersedes=old, reason=reason, **data
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, "公費を訂正しました（訂正前の記録は履歴に残ります）。")
-            return redirect(_history_url(client.pk))
-    return _form_page(
+    return history_fact_form(
         request,
         client=client,
-        form=form,
+        form=PublicExpenseCorrectionForm(
+            request.POST or None, initial={name: getattr(old, name) for name in fields}
+        ),
+        save=services_coverage.public_expense_add,
+        saved_message="公費を訂正しました（訂正前の記録は履歴に残ります）。",
         title="公費の訂正",
-        intro=CORRECTION_INTRO,
         previous=old,
+        intro=CORRECTION_INTRO,
     )
 
 
@@ -89,20 +68,16 @@ def public_expense_correct(request: HttpRequest, pk: int, public_expense_pk: int
 def restriction_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_writer(request.actor)
     client = _client(request, pk)
-    form = BenefitRestrictionForm(
-        request.POST or None, initial={"valid_from": timezone.localdate()}
+    return history_fact_form(
+        request,
+        client=client,
+        form=BenefitRestrictionForm(
+            request.POST or None, initial={"valid_from": timezone.localdate()}
+        ),
+        save=services_coverage.benefit_restriction_add,
+        saved_message="給付制限を登録しました。",
+        title="給付制限の登録",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_coverage.benefit_restriction_add(
-                actor=request.actor, client=client, **form.cleaned_data
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, "給付制限を登録しました。")
-            return redirect(_history_url(client.pk))
-    return _form_page(request, client=client, form=form, title="給付制限の登録")
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,28 +90,17 @@ def restriction_correct(request: HttpRequest, pk: int, restriction_pk: int) -> H
         pk=restriction_pk,
     )
     fields = ("kind", "benefit_rate", "valid_from", "valid_to", "note")
-    form = BenefitRestrictionCorrectionForm(
-        request.POST or None, initial={name: getattr(old, name) for name in fields}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            services_coverage.benefit_restriction_add(
-                actor=request.actor, client=client, supersedes=old, reason=reason, **data
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, "給付制限を訂正しました（訂正前の記録は履歴に残ります）。")
-            return redirect(_history_url(client.pk))
-    return _form_page(
+    return history_fact_form(
         request,
         client=client,
-        form=form,
+        form=BenefitRestrictionCorrectionForm(
+            request.POST or None, initial={name: getattr(old, name) for name in fields}
+        ),
+        save=services_coverage.benefit_restriction_add,
+        saved_message="給付制限を訂正しました（訂正前の記録は履歴に残ります）。",
         title="給付制限の訂正",
-        intro=CORRECTION_INTRO,
         previous=old,
+        intro=CORRECTION_INTRO,
     )
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,6 +27,7 @@ from clients.forms import (
 from clients.models import (
     BurdenRatio,
     Certification,
+    Client,
 )
 from clients.views.common import (
     _add_service_errors,
@@ -33,21 +39,55 @@ from clients.views.page import (
 
 # --- histories ---------------------------------------------------------------------------
 
+CORRECTION_INTRO = "訂正すると新しい記録が作られ、訂正前の記録は「訂正済」として履歴に残ります。"
+
+
+def history_url(pk: int) -> str:
+    return f"{reverse('clients:detail', args=[pk])}?tab=history"
+
+
+def history_fact_form(
+    request: HttpRequest,
+    *,
+    client: Client,
+    form: Form,
+    save: Callable[..., Any],
+    saved_message: str,
+    title: str,
+    previous: Model | None = None,
+    intro: str = "",
+) -> HttpResponse:
+    """Shared handling of one effective-dated fact form: add, or 訂正 when `previous` is
+    given (the service then supersedes it with the posted `reason`). Service errors land at
+    their fields; success returns to the history tab."""
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if previous is not None:
+            data.update(supersedes=previous, reason=data.pop("reason"))
+        try:
+            save(actor=request.actor, client=client, **data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, saved_message)
+            return redirect(history_url(client.pk))
+    return _form_page(
+        request, client=client, form=form, title=title, intro=intro, previous=previous
+    )
+
 
 @require_http_methods(["GET", "POST"])
 def certification_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_writer(request.actor)
     client = _client(request, pk)
-    form = CertificationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certification_add(actor=request.actor, client=client, **form.cleaned_data)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, "要介護認定を登録しました。")
-            return redirect(f"{reverse('clients:detail', args=[client.pk])}?tab=history")
-    return _form_page(request, client=client, form=form, title="要介護認定の登録")
+    return history_fact_form(
+        request,
+        client=client,
+        form=CertificationForm(request.POST or None),
+        save=services.certification_add,
+        saved_message="要介護認定を登録しました。",
+        title="要介護認定の登録",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,26 +101,15 @@ def certification_correct(request: HttpRequest, pk: int, certification_pk: int) 
         pk=certification_pk,
     )
     initial = {name: getattr(old, name) for name in CertificationForm.Meta.fields}
-    form = CertificationCorrectionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            services.certification_add(
-                actor=request.actor, client=client, supersedes=old, reason=reason, **data
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, "要介護認定を訂正しました（訂正前の記録は履歴に残ります）。")
-            return redirect(f"{reverse('clients:detail', args=[client.pk])}?tab=history")
-    return _form_page(
+    return history_fact_form(
         request,
         client=client,
-        form=form,
+        form=CertificationCorrectionForm(request.POST or None, initial=initial),
+        save=services.certification_add,
+        saved_message="要介護認定を訂正しました（訂正前の記録は履歴に残ります）。",
         title="要介護認定の訂正",
-        intro="訂正すると新しい記録が作られ、訂正前の記録は「訂正済」として履歴に残ります。",
         previous=old,
+        intro=CORRECTION_INTRO,
     )
 
 
@@ -98,15 +127,14 @@ def burden_add(request: HttpRequest, pk: int) -> HttpResponse:
             "valid_to": today.replace(year=start_year + 1, month=7, day=31),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.burden_ratio_add(actor=request.actor, client=client, **form.cleaned_data)
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, "負担割合を登録しました。")
-            return redirect(f"{reverse('clients:detail', args=[client.pk])}?tab=history")
-    return _form_page(request, client=client, form=form, title="負担割合証の登録")
+    return history_fact_form(
+        request,
+        client=client,
+        form=form,
+        save=services.burden_ratio_add,
+        saved_message="負担割合を登録しました。",
+        title="負担割合証の登録",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,19 +148,15 @@ def burden_correct(request: HttpRequest, pk: int, burden_pk: int) -> HttpRespons
         request.POST or None,
         initial={"ratio": old.ratio, "valid_from": old.valid_from, "valid_to": old.valid_to},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        reason = data.pop("reason")
-        try:
-            services.burden_ratio_add(
-                actor=request.actor, client=client, supersedes=old, reason=reason, **data
-            )
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        else:
-            messages.success(request, "負担割合を訂正しました（訂正前の記録は履歴に残ります）。")
-            return redirect(f"{reverse('clients:detail', args=[client.pk])}?tab=history")
-    return _form_page(request, client=client, form=form, title="負担割合証の訂正", previous=old)
+    return history_fact_form(
+        request,
+        client=client,
+        form=form,
+        save=services.burden_ratio_add,
+        saved_message="負担割合を訂正しました（訂正前の記録は履歴に残ります）。",
+        title="負担割合証の訂正",
+        previous=old,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,7 +170,7 @@ def filing_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.plan_request_filing_add(actor=request.actor, client=client, **form.cleaned_data)
         messages.success(request, "居宅サービス計画作成依頼届出を登録しました。")
-        return redirect(f"{reverse('clients:detail', args=[client.pk])}?tab=history")
+        return redirect(history_url(client.pk))
     return _form_page(
         request, client=client, form=form, title="居宅サービス計画作成依頼（変更）届出の登録"
     )
