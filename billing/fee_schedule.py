@@ -65,3 +65,27 @@ def fee_schedule_from_database() -> schedule.FeeSchedule:
             for row in models.RegionalUnitPrice.objects.all()
         ],
     )
+
+
+# --- process cache --------------------------------------------------------------------------
+# The schedule changes only through migrations and `import_fee_schedule` (a few times a year);
+# a ticket recompute must not pay 4 queries and ~300 object builds each time. Saves through
+# the ORM clear the cache in this process (signals in billing.apps); other processes pick a
+# change up within FEE_SCHEDULE_CACHE_SECONDS.
+FEE_SCHEDULE_CACHE_SECONDS = 300
+_cached: tuple[float, schedule.FeeSchedule] | None = None
+
+
+def cached_fee_schedule() -> schedule.FeeSchedule:
+    import time
+
+    global _cached
+    now = time.monotonic()
+    if _cached is None or now - _cached[0] > FEE_SCHEDULE_CACHE_SECONDS:
+        _cached = (now, fee_schedule_from_database())
+    return _cached[1]
+
+
+def clear_fee_schedule_cache(**_: object) -> None:
+    global _cached
+    _cached = None

@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", accounts.health, name="health"),
     path("clients/", include("clients.urls")),
     path("careplans/", include("careplans.urls")),
+    path("billing/", include("billing.urls")),
     path("print/", include("caremgmt.printing.urls")),
     path("audit/", include((audit_patterns, "audit"))),
     path("", include("monitoring.urls")),

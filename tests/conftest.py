@@ -93,3 +93,14 @@ def fee_schedule_seeded(request) -> None:  # noqa: ANN001
     from tests.factories import ensure_fee_schedule
 
     ensure_fee_schedule()
+
+
+@pytest.fixture(autouse=True)
+def fresh_fee_schedule_cache():  # noqa: ANN201
+    """A test that edits the fee schedule rolls back at its end; the process cache must not
+    carry the edited rows into the next test."""
+    from billing.fee_schedule import clear_fee_schedule_cache
+
+    clear_fee_schedule_cache()
+    yield
+    clear_fee_schedule_cache()

@@ -61,6 +61,23 @@ class Office(models.Model):
         related_name="managed_offices",
         verbose_name="管理者",
     )
+    # 利用票 policy (issue 10): how a client confirms the month's 利用票, and whether each
+    # provider's 提供票 lists only its own rows (the default) or every provider's rows.
+    ticket_consent_method = models.CharField(
+        "利用票の確認方法",
+        max_length=12,
+        choices=[
+            ("any", "署名・押印・口頭同意のいずれか"),
+            ("signature", "署名または押印"),
+            ("oral_allowed", "口頭同意も可（記録必須）"),
+        ],
+        default="any",
+    )
+    provider_ticket_all_rows = models.BooleanField(
+        "提供票に全事業所の行を載せる",
+        default=False,
+        help_text="オフのときは各事業所の提供票にその事業所の行だけを載せます。",
+    )
 
     class Meta:
         verbose_name = "事業所"

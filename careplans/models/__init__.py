@@ -30,6 +30,7 @@ from careplans.models.meeting import (
     Meeting,
     MeetingAttendee,
 )
+from careplans.models.monthly import MonthlyService, MonthlyServiceKind
 from careplans.models.plan import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -53,6 +54,8 @@ from careplans.models.rows import (
 )
 
 __all__ = [
+    "MonthlyService",
+    "MonthlyServiceKind",
     "AssessmentReason",
     "Assessment",
     "CLIENT_CASELOAD_PATHS",

@@ -21,6 +21,7 @@ from clients.models.client import (
     Doctor,
     EndReason,
     LivingSituation,
+    TicketCopyRole,
 )
 from clients.models.coverage import (
     BenefitRestriction,
@@ -48,6 +49,7 @@ from clients.models.history import (
     _fact_columns_read_only,
     _period_constraints,
 )
+from clients.models.hospital import HospitalStay, HospitalStayQuerySet
 from clients.models.intake import (
     ApplicationStatus,
     CertificationApplication,
@@ -57,6 +59,9 @@ from clients.models.intake import (
 )
 
 __all__ = [
+    "HospitalStay",
+    "HospitalStayQuerySet",
+    "TicketCopyRole",
     "ClientStatus",
     "LivingSituation",
     "EndReason",

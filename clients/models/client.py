@@ -28,6 +28,14 @@ class ClientStatus(models.TextChoices):
 ACTIVE_STATUSES = (ClientStatus.CONTRACTED, ClientStatus.HOSPITALIZED)
 
 
+class TicketCopyRole(models.TextChoices):
+    """Non-insurance recipients who get a copy of the monthly 利用票 (issue 10)."""
+
+    GUARDIAN = "guardian", "成年後見人"
+    MONEY_MANAGER = "money_manager", "金銭管理"
+    CASEWORKER = "caseworker", "生活保護のケースワーカー"
+
+
 class LivingSituation(models.TextChoices):
     ALONE = "alone", "独居"
     ELDERLY_HOUSEHOLD = "elderly", "高齢者世帯"
@@ -166,6 +174,12 @@ class Client(models.Model):
     status_changed_on = models.DateField("状態の変更日", null=True, blank=True)
     end_reason = models.CharField("終了理由", max_length=16, choices=EndReason.choices, blank=True)
     end_note = models.CharField("終了理由の詳細", max_length=200, blank=True)
+    entrusting_center = models.CharField(
+        "委託元の地域包括支援センター",
+        max_length=200,
+        blank=True,
+        help_text="要支援の方で介護予防支援の委託を受けている場合（利用票の写しを送ります）",
+    )
     notes = models.TextField("備考", blank=True)
     version = models.PositiveIntegerField("版", default=1, editable=False)
     created_at = models.DateTimeField("登録日時", auto_now_add=True, null=True)
@@ -230,6 +244,13 @@ class ClientContact(models.Model):
     )
     address = models.CharField("住所", max_length=300, blank=True)
     notes = models.CharField("備考", max_length=300, blank=True, help_text="例：平日日中は仕事")
+    ticket_copy_role = models.CharField(
+        "利用票の写しの送付",
+        max_length=16,
+        choices=TicketCopyRole.choices,
+        blank=True,
+        help_text="成年後見人・金銭管理者・生活保護のケースワーカーには毎月写しを送ります。",
+    )
     version = models.PositiveIntegerField("版", default=1, editable=False)
 
     class Meta:

@@ -48,6 +48,16 @@ class ServiceProvider(models.Model):
         blank=True,
         help_text="[{'name': '特定事業所加算(II)', 'note': '…'}] — 1行に「名称：内容」で入力",
     )
+    closed_on_holidays = models.BooleanField(
+        "祝日休み", default=False, help_text="祝日は利用票の予定を作りません。"
+    )
+    closed_weekdays = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name="定休日",
+        default=list,
+        blank=True,
+        help_text="1 月 … 7 日",
+    )
     notes = models.TextField("備考", blank=True)
     is_active = models.BooleanField("利用可能", default=True)
     version = models.PositiveIntegerField("版", default=1, editable=False)

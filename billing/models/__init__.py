@@ -1,0 +1,36 @@
+"""Monthly tickets (利用票・提供票) and their delivery; billing adds 実績 and 給付管理票.
+
+One module per sub-area; this package re-exports their names.
+"""
+
+from billing.models.delivery import (
+    ConsentMethod,
+    CopyRecipientKind,
+    ProviderTicketSend,
+    SendMethod,
+    TicketCopy,
+    TicketVersion,
+)
+from billing.models.tickets import (
+    RentalPriceCap,
+    RowSource,
+    ServiceTicket,
+    TicketCheckAcknowledgement,
+    TicketRow,
+    TicketStatus,
+)
+
+__all__ = [
+    "ConsentMethod",
+    "CopyRecipientKind",
+    "ProviderTicketSend",
+    "RentalPriceCap",
+    "RowSource",
+    "SendMethod",
+    "ServiceTicket",
+    "TicketCheckAcknowledgement",
+    "TicketCopy",
+    "TicketRow",
+    "TicketStatus",
+    "TicketVersion",
+]

@@ -1,0 +1,3 @@
+"""billing views: delivery (see billing/views/__init__.py)."""
+
+urlpatterns: list = []

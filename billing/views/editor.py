@@ -1,0 +1,3 @@
+"""billing views: editor (see billing/views/__init__.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""billing views: exchange (see billing/views/__init__.py)."""
+
+urlpatterns: list = []

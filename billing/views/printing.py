@@ -1,0 +1,3 @@
+"""billing views: printing (see billing/views/__init__.py)."""
+
+urlpatterns: list = []
