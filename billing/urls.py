@@ -1,4 +1,4 @@
-from billing.views import delivery, editor, exchange, printing
+from billing.views import delivery, editor, exchange, print_run, printing
 
 app_name = "billing"
 
@@ -6,5 +6,6 @@ urlpatterns = [
     *editor.urlpatterns,
     *delivery.urlpatterns,
     *printing.urlpatterns,
+    *print_run.urlpatterns,
     *exchange.urlpatterns,
 ]
