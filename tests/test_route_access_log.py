@@ -68,6 +68,8 @@ EXEMPT: dict[str, str] = {
     "clients:resources": "office directory (インフォーマル資源), no client data",
     "clients:resource_add": "office directory form, no client data",
     "clients:resource_edit": "office directory form, no client data",
+    # billing: plan checks (billing:ticket_checks is a client page, logged by the view)
+    "billing:ticket_check_ack": "POST that records an acknowledgement; answers the panel",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).

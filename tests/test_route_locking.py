@@ -171,6 +171,10 @@ EXEMPT: dict[str, str] = {
     "careplans:no_meeting": "a state transition 原案 → 会議済 refused unless the plan is 原案",
     "careplans:confirm": "a state transition refused unless the plan is ready (checked locked)",
     "careplans:revise": "creates the next plan version; refused when a draft already exists",
+    # billing: plan checks
+    "billing:ticket_checks": _READ,
+    "billing:ticket_check_ack": "append-only: one acknowledgement per (ticket, rule, subject); "
+    "a second is refused naming the first; the ticket's content is not changed",
 }
 
 

@@ -230,6 +230,30 @@ ROUTES.update(
 )
 
 
+# --- billing: plan checks on a ticket (checks) --------------------------------------------
+
+
+def _own_ticket_kwargs(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from billing.tickets.generate import generate_ticket
+    from tests.billing.ticket_world import make_ticket_world
+
+    tw = make_ticket_world(world.office, world.care_manager)
+    ticket, _ = generate_ticket(client=tw.client, month=dt.date(2026, 12, 1))
+    return {"pk": ticket.pk}
+
+
+ROUTES.update(
+    {
+        "billing:ticket_checks": Route(_own_ticket_kwargs),
+        "billing:ticket_check_ack": Route(
+            _own_ticket_kwargs, method="post", data={"rule": "time_band", "note": "確認"}
+        ),
+    }
+)
+
+
 # --- 閲覧記録の確認 (access-log review): 管理者 and 監査 of the office only ----------------
 # No object in the URL: the client or staff member is a query parameter. Every other role
 # of the office gets 403; a manager of another office gets 404 for this office's client or
