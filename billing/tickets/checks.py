@@ -40,7 +40,7 @@ from billing.calc.schedule import Basis
 from billing.models import RentalPriceCap, ServiceTicket, TicketCheckAcknowledgement, TicketRow
 from billing.tickets.compute import TicketFigures
 from billing.tickets.month import holidays_in_month, last_of_month
-from billing.tickets.rules import code_on, is_rental
+from billing.tickets.rules import code_on, is_rental, is_short_stay_code
 from caremgmt.choices import CareLevel
 from careplans.time_bands import band_minutes, time_band_mismatch
 
@@ -197,7 +197,9 @@ def light_care_rental(ticket: ServiceTicket, figures: TicketFigures) -> list[Tic
             name, restricted = EXCRETION_ITEM[1], EXCRETION_RESTRICTED_LEVELS
         else:
             continue
-        levels = _levels_on(figures, ticket, row.planned_days) & restricted
+        # 1月につき: any day of the month at a restricted level needs the 例外給付.
+        month_days = range(1, last_of_month(ticket.month).day + 1)
+        levels = _levels_on(figures, ticket, month_days) & restricted
         if levels:
             candidates.append((row, name, levels))
     if not candidates:
@@ -438,8 +440,8 @@ def closed_day(ticket: ServiceTicket, figures: TicketFigures) -> list[TicketWarn
         closed_weekdays = set(provider.closed_weekdays or [])
         if not row.planned_days or not (closed_weekdays or provider.closed_on_holidays):
             continue
-        if is_rental(row.service_code):
-            continue  # a month item's day only marks when it applies
+        if is_rental(row.service_code) or is_short_stay_code(row.service_code):
+            continue  # a month item's day only marks when it applies; a stay is no visit
         weekday_days = [
             day
             for day in row.planned_days

@@ -295,3 +295,29 @@ def test_overlapping_visits_of_the_same_provider(tw) -> None:  # noqa: ANN001
     other = ServiceProviderFactory(office=tw.client.office, service_types=["11"])
     TicketRow.objects.filter(ticket=ticket, service_code="117211").update(provider=other)
     assert "overlapping_visits" not in _rules(ticket)
+
+
+def test_light_care_applies_when_the_level_drops_mid_month(world) -> None:  # noqa: ANN001
+    tw = make_ticket_world(world.office, world.care_manager, care_level="22")
+    _fit_home_help(tw)
+    _end_early(tw.certification, dt.date(2026, 12, 14))
+    CertificationFactory(client=tw.client, care_level="21", application_kind="change",
+                         valid_from=dt.date(2026, 12, 15), valid_to=dt.date(2027, 6, 30))  # fmt: skip
+    ticket, _ = generate_ticket(client=tw.client, month=DECEMBER)
+    found = _rules(ticket)["light_care_rental"]
+    assert "要介護1" in found[0].message
+
+
+def test_a_short_stay_on_the_facilitys_closed_day_is_not_a_visit(tw) -> None:  # noqa: ANN001
+    from careplans.models import MonthlyService
+
+    stay = ServiceProviderFactory(office=tw.client.office, service_types=["21"],
+                                  closed_weekdays=[7], closed_on_holidays=True)  # fmt: skip
+    MonthlyService.objects.create(
+        plan=tw.plan, kind="short_stay", provider=stay, service_code="211131",
+        content="短期入所生活介護", period_from=dt.date(2026, 12, 5),
+        period_to=dt.date(2026, 12, 8),
+    )  # fmt: skip
+    ticket, _ = generate_ticket(client=tw.client, month=DECEMBER)
+    assert ticket.rows.get(provider=stay).planned_days == [5, 6, 7, 8]  # Sunday 6 included
+    assert "closed_day" not in _rules(ticket)
