@@ -17,8 +17,8 @@ from django.db import transaction
 from billing.calc import OverLimitAllocation
 from billing.models import RowSource, ServiceTicket, TicketRow
 from billing.tickets.compute import CLAIMED_MESSAGE, recompute_and_cache, ticket_figures
-from billing.tickets.inputs import allocation_to_json, inpatient_days
-from billing.tickets.month import days_in_month, last_of_month
+from billing.tickets.inputs import Register, allocation_to_json, inpatient_days, load_register
+from billing.tickets.month import days_in_month
 from billing.tickets.rules import code_on
 from caremgmt.access import Actor, require_plan_writer, require_writer
 from caremgmt.locking import StaleEditError, changes_since
@@ -52,34 +52,26 @@ def _valid_days(ticket: ServiceTicket, days: Iterable[int]) -> list[int]:
     return result
 
 
-def _uncertified_days(ticket: ServiceTicket, days: Iterable[int]) -> list[int]:
-    """Days of `days` with no 認定 in force (1 query)."""
-    from clients.models import Certification
-
-    wanted = sorted(set(days))
-    if not wanted:
-        return []
-    periods = list(
-        Certification.objects.filter(client_id=ticket.client_id)
-        .overlapping(ticket.month, last_of_month(ticket.month))
-        .values_list("valid_from", "valid_to", "ended_on")
-    )
-    out = []
-    for day in wanted:
-        date = ticket.month.replace(day=day)
-        if not any(start <= date <= (ended or end) for start, end, ended in periods):
-            out.append(day)
-    return out
+def _uncertified_days(register: Register, ticket: ServiceTicket, days: Iterable[int]) -> list[int]:
+    """Days of `days` with no 認定 in force (the register is loaded once per edit and
+    reused by the recompute)."""
+    return [
+        day
+        for day in sorted(set(days))
+        if register.certification_on(ticket.month.replace(day=day)) is None
+    ]
 
 
-def _refuse_unusable_days(ticket: ServiceTicket, days: Iterable[int], field: str) -> None:
+def _refuse_unusable_days(
+    ticket: ServiceTicket, days: Iterable[int], field: str, register: Register
+) -> None:
     """Bad input: a 予定 on a day outside every 認定 period, or strictly inside a hospital
-    stay (the admission and discharge days themselves may carry a visit). 2 queries."""
+    stay (the admission and discharge days themselves may carry a visit). 1 query."""
     days = sorted(set(days))
     if not days:
         return
     errors = []
-    if uncertified := _uncertified_days(ticket, days):
+    if uncertified := _uncertified_days(register, ticket, days):
         errors.append(
             f"{_days_label(ticket, uncertified)}は要介護認定の有効期間外のため予定を入れられません。"
         )
@@ -145,8 +137,9 @@ def ticket_set_day(
     row = locked.rows.select_for_update().get(pk=row_id)
     _valid_days(locked, [day])
     field_name = "actual_days" if line == "actual" else "planned_days"
+    register = load_register(locked)  # reused by the recompute below
     if on and line != "actual" and day not in row.planned_days:
-        _refuse_unusable_days(locked, [day], "days")
+        _refuse_unusable_days(locked, [day], "days", register)
     days = set(getattr(row, field_name))
     days.add(day) if on else days.discard(day)
     setattr(row, field_name, sorted(days))
@@ -159,7 +152,7 @@ def ticket_set_day(
         update.append("edited")
     row.save(update_fields=update)
     _touch(locked, actor)
-    recompute_and_cache(locked)
+    recompute_and_cache(locked, register=register)
     return locked
 
 
@@ -203,17 +196,18 @@ def ticket_row_save(
     for name in ROW_EDIT_FIELDS:
         if name in fields:
             setattr(row, name, fields[name])
+    register = load_register(locked)  # reused by the recompute below
     if planned_days is not None:
         added = set(_valid_days(locked, planned_days)) - set(row.planned_days or [])
         row.planned_days = _valid_days(locked, planned_days)
-        _refuse_unusable_days(locked, added, "planned_days")
+        _refuse_unusable_days(locked, added, "planned_days", register)
     if "service_code" in fields:
         row.service_code = (row.service_code or "").strip().upper()
         _refuse_bad_code(locked, row.service_code, row.planned_days or [])
     row.full_clean(exclude=["ticket"])
     row.save()
     _touch(locked, actor)
-    recompute_and_cache(locked)
+    recompute_and_cache(locked, register=register)
     return row
 
 

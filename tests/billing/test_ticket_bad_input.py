@@ -229,3 +229,25 @@ def test_an_allocation_not_summing_to_the_excess_is_refused_with_the_figures(tw,
     assert saved.over_limit_allocation == [
         {"provider_number": home_help, "service_type": "11", "units": excess}
     ]
+
+
+def test_the_day_checks_cost_a_fixed_number_of_queries(tw, actor) -> None:  # noqa: ANN001
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ticket, _ = generate_ticket(client=tw.client, month=DECEMBER)
+    row = ticket.rows.get(service_code="111211")
+
+    def toggle_on(day: int) -> int:
+        ticket.refresh_from_db()
+        with CaptureQueriesContext(connection) as queries:
+            ticket_set_day(actor=actor, ticket=ticket, row_id=row.pk, day=day, on=True,
+                           expected_version=ticket.version)  # fmt: skip
+        return len(queries.captured_queries)
+
+    few = toggle_on(4)
+    for n in range(7):
+        TicketRow.objects.create(ticket=ticket, provider=tw.home_help, service_code="117211",
+                                 planned_days=[n + 1], starts_at=dt.time(13 + n % 5),
+                                 ends_at=dt.time(13 + n % 5, 40), order=20 + n)  # fmt: skip
+    assert toggle_on(5) == few
