@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from billing.models import RentalPriceCap, ServiceTicket, TicketRow
-from billing.tickets.checks import RULE_NAMES, ticket_warnings
+from billing.tickets.checks import HOUSEWORK_FILING_COUNTS, RULE_NAMES, ticket_warnings
 from billing.tickets.compute import recompute_and_cache, ticket_figures
 from billing.tickets.generate import generate_ticket
 from tests.billing.ticket_world import make_ticket_world
@@ -321,3 +323,33 @@ def test_a_short_stay_on_the_facilitys_closed_day_is_not_a_visit(tw) -> None:  #
     ticket, _ = generate_ticket(client=tw.client, month=DECEMBER)
     assert ticket.rows.get(provider=stay).planned_days == [5, 6, 7, 8]  # Sunday 6 included
     assert "closed_day" not in _rules(ticket)
+
+
+_HOUSEWORK: dict[int, object] = {}
+
+
+@pytest.mark.django_db
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(
+    level=st.sampled_from(["21", "22", "23", "24", "25"]),
+    days=st.integers(min_value=0, max_value=31),
+    per_day=st.integers(min_value=1, max_value=2),
+)
+def test_housework_warns_exactly_from_the_filing_count(world, level, days, per_day) -> None:  # noqa: ANN001
+    """Property: the warning appears iff planned 生活援助 visits ≥ the level's count."""
+    key = (world.office.pk, level)
+    if key not in _HOUSEWORK:
+        tw = make_ticket_world(world.office, world.care_manager, care_level=level)
+        tw.rental_item.delete()
+        _fit_home_help(tw)
+        ticket, _ = generate_ticket(client=tw.client, month=DECEMBER)
+        row = _add_row(ticket, tw.home_help, "117311", [], starts_at=dt.time(16),
+                       ends_at=dt.time(16, 50))  # fmt: skip
+        _HOUSEWORK[key] = (ticket, row)
+    ticket, row = _HOUSEWORK[key]
+    TicketRow.objects.filter(pk=row.pk).update(
+        planned_days=list(range(1, days + 1)), count_per_date=per_day
+    )
+    warned = "housework_filing" in _rules(ticket)
+    assert warned == (days * per_day >= HOUSEWORK_FILING_COUNTS[level])
