@@ -1,4 +1,4 @@
-from billing.views import delivery, editor, exchange, print_run, printing
+from billing.views import checks, delivery, editor, exchange, print_run, printing
 
 app_name = "billing"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *printing.urlpatterns,
     *print_run.urlpatterns,
     *exchange.urlpatterns,
+    *checks.urlpatterns,
 ]

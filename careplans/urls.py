@@ -1,6 +1,7 @@
 from django.urls import path
 
 from careplans import views
+from careplans.views import monthly
 
 app_name = "careplans"
 urlpatterns = [
@@ -22,6 +23,13 @@ urlpatterns = [
     path("plans/<int:pk>/weekly/<int:weekly_pk>/", views.weekly_edit, name="weekly_edit"),
     path("plans/<int:pk>/activities/new/", views.activity_edit, name="activity_add"),
     path("plans/<int:pk>/activities/<int:activity_pk>/", views.activity_edit, name="activity_edit"),
+    path("plans/<int:pk>/monthly/<slug:kind>/new/", monthly.monthly_edit, name="monthly_add"),
+    path("plans/<int:pk>/monthly/<int:monthly_pk>/", monthly.monthly_edit, name="monthly_edit"),
+    path(
+        "plans/<int:pk>/monthly/<int:monthly_pk>/delete/",
+        monthly.monthly_delete,
+        name="monthly_delete",
+    ),
     path(
         "plans/<int:pk>/rows/<slug:kind>/<int:row_pk>/delete/",
         views.row_delete,

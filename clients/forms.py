@@ -475,6 +475,12 @@ class AdditionsField(forms.CharField):
         return items
 
 
+# 定休日 (ISO weekday numbers, the 第3表 / CSV numbering)
+PROVIDER_WEEKDAY_CHOICES = [
+    (1, "月"), (2, "火"), (3, "水"), (4, "木"), (5, "金"), (6, "土"), (7, "日"),
+]  # fmt: skip
+
+
 class ProviderForm(LockedEditForm, StyledForm, forms.ModelForm):
     service_types = forms.MultipleChoiceField(
         label="サービス種類",
@@ -489,6 +495,15 @@ class ProviderForm(LockedEditForm, StyledForm, forms.ModelForm):
         label="加算体制",
         required=False,
         help_text="1行に1つ「名称：内容」の形で入力（例：特定事業所加算(II)：算定あり）",
+    )
+    closed_weekdays = forms.TypedMultipleChoiceField(
+        label="定休日",
+        choices=PROVIDER_WEEKDAY_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="利用票を作るとき、この曜日には予定を入れません（入れると警告します）。",
+        error_messages={"invalid_choice": "曜日「%(value)s」は選べません。"},
     )
 
     class Meta:
@@ -505,6 +520,8 @@ class ProviderForm(LockedEditForm, StyledForm, forms.ModelForm):
             "fax",
             "contact_person",
             "additions",
+            "closed_on_holidays",
+            "closed_weekdays",
             "notes",
             "is_active",
         ]
@@ -518,6 +535,9 @@ class ProviderForm(LockedEditForm, StyledForm, forms.ModelForm):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
+        self.fields[
+            "closed_on_holidays"
+        ].help_text = "祝日（振替休日を含む）は利用票の予定を作りません（入れると警告します）。"
         if self.instance.pk and self.instance.regional_grades.exists():
             # Once a history exists it is the truth (grade per period); change it there.
             self.fields["regional_grade"].disabled = True
@@ -525,6 +545,9 @@ class ProviderForm(LockedEditForm, StyledForm, forms.ModelForm):
                 "regional_grade"
             ].help_text = "地域区分は事業所一覧の「履歴・変更」から適用開始日とともに登録します。"
         self._style()
+
+    def clean_closed_weekdays(self) -> list[int]:
+        return sorted(set(self.cleaned_data.get("closed_weekdays") or []))
 
     def clean_provider_number(self) -> str:
         number = self.cleaned_data["provider_number"]

@@ -68,6 +68,10 @@ EXEMPT: dict[str, str] = {
     "clients:resources": "office directory (インフォーマル資源), no client data",
     "clients:resource_add": "office directory form, no client data",
     "clients:resource_edit": "office directory form, no client data",
+    # billing: plan checks (billing:ticket_checks is a client page, logged by the view)
+    "billing:ticket_check_ack": "POST that records an acknowledgement; answers the panel",
+    "careplans:monthly_delete": "GET confirmation logs care_plan:edit like row_delete; "
+    "the walk's builder posts (tests/careplans/test_monthly_services.py checks the GET log)",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).

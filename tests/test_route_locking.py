@@ -99,6 +99,9 @@ LOCKED: dict[str, Locked] = {
     "careplans:activity_edit": Locked(
         _scoped("careplans:activity_edit"), "careplans.DailyActivity", "activity_pk", "activity"
     ),
+    "careplans:monthly_edit": Locked(
+        _scoped("careplans:monthly_edit"), "careplans.MonthlyService", "monthly_pk", "content"
+    ),
 }
 
 _READ = "only reads (no write)"
@@ -171,6 +174,13 @@ EXEMPT: dict[str, str] = {
     "careplans:no_meeting": "a state transition 原案 → 会議済 refused unless the plan is 原案",
     "careplans:confirm": "a state transition refused unless the plan is ready (checked locked)",
     "careplans:revise": "creates the next plan version; refused when a draft already exists",
+    # billing: plan checks
+    "careplans:monthly_add": _CREATE + "; checked against the plan's version",
+    "careplans:monthly_delete": "deletes a row under the plan's version check "
+    "(tests/careplans/test_monthly_services.py: stale delete is refused)",
+    "billing:ticket_checks": _READ,
+    "billing:ticket_check_ack": "append-only: one acknowledgement per (ticket, rule, subject); "
+    "a second is refused naming the first; the ticket's content is not changed",
 }
 
 

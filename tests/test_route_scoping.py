@@ -230,6 +230,55 @@ ROUTES.update(
 )
 
 
+# --- billing: plan checks on a ticket (checks) --------------------------------------------
+
+
+def _own_ticket_kwargs(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from billing.tickets.generate import generate_ticket
+    from tests.billing.ticket_world import make_ticket_world
+
+    tw = make_ticket_world(world.office, world.care_manager)
+    ticket, _ = generate_ticket(client=tw.client, month=dt.date(2026, 12, 1))
+    return {"pk": ticket.pk}
+
+
+def _own_monthly(world: World) -> dict[str, Any]:
+    """A 福祉用具貸与 item (第3表 週単位以外) on a draft plan of the care manager's client."""
+    import datetime as dt
+
+    from careplans.models import MonthlyService
+    from tests.factories import ServiceProviderFactory
+
+    plan = _own_plan(world)
+    item = MonthlyService.objects.create(
+        plan=plan,
+        kind="rental",
+        provider=ServiceProviderFactory(office=world.office, service_types=["17"]),
+        service_code="171007",
+        content="手すり",
+        period_from=dt.date(2026, 4, 10),
+        tais_code="00200-000001",
+        item_name="据置型手すり",
+        rental_price_yen=3000,
+    )
+    return {"pk": plan.pk, "monthly_pk": item.pk}
+
+
+ROUTES.update(
+    {
+        "careplans:monthly_add": Route(lambda w: {**_own_plan_kwargs(w), "kind": "rental"}),
+        "careplans:monthly_edit": Route(_own_monthly),
+        "careplans:monthly_delete": Route(_own_monthly, method="post", data={"plan_version": "1"}),
+        "billing:ticket_checks": Route(_own_ticket_kwargs),
+        "billing:ticket_check_ack": Route(
+            _own_ticket_kwargs, method="post", data={"rule": "time_band", "note": "確認"}
+        ),
+    }
+)
+
+
 # --- 閲覧記録の確認 (access-log review): 管理者 and 監査 of the office only ----------------
 # No object in the URL: the client or staff member is a query parameter. Every other role
 # of the office gets 403; a manager of another office gets 404 for this office's client or
@@ -378,6 +427,11 @@ PLAN_WRITE_POSTS: dict[str, Route] = {
         _own_confirmed_plan, "post", {"changed_on": "2026-04-20", "content": "x", "reason": "y"}
     ),
     "careplans:import": Route(_own_client_kwargs, "post"),
+    "careplans:monthly_add": Route(
+        lambda w: {**_own_plan_kwargs(w), "kind": "rental"}, "post", {"plan_version": "1"}
+    ),
+    "careplans:monthly_edit": Route(_own_monthly, "post", {"plan_version": "1"}),
+    "careplans:monthly_delete": Route(_own_monthly, "post", {"plan_version": "1"}),
 }
 # Write-form pages (GET); the meeting page of a recorded meeting is a read page.
 PLAN_WRITE_FORMS = sorted(set(PLAN_WRITE_POSTS) - {"careplans:assessment", "careplans:meeting"})

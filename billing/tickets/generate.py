@@ -128,13 +128,20 @@ def desired_rows(
         certification = register.certification_on(month.replace(day=day))
         level_on[day] = certification.care_level if certification else None
 
-    def usable(day: int, provider) -> bool:  # noqa: ANN001
+    def usable(day: int, provider, *, closable: bool = True, report: bool = True) -> bool:  # noqa: ANN001
+        """`closable` False: a stay or a 1月につき item — the provider's 定休日/祝日休み do
+        not apply. `report` False: a 1月につき item (福祉用具貸与) plans no visit on the day,
+        so the day is not reported as skipped."""
         if level_on[day] is None:
-            skipped["認定の有効期間外"].add(day)
+            if report:
+                skipped["認定の有効期間外"].add(day)
             return False
         if day in inpatient:
-            skipped["入院中"].add(day)
+            if report:
+                skipped["入院中"].add(day)
             return False
+        if not closable:
+            return True
         weekday = month.replace(day=day).isoweekday()
         if weekday in (provider.closed_weekdays or []):
             skipped[f"{provider.name}の定休日"].add(day)
@@ -145,6 +152,7 @@ def desired_rows(
         return True
 
     rows: list[DesiredRow] = []
+    month_items: set[tuple] = set()
     order = 0
     for plan in plans:
         plan_days = [
@@ -181,7 +189,16 @@ def desired_rows(
                     )
                 )
         for item in sorted(plan.monthly_services.all(), key=lambda m: (m.kind, m.pk)):
-            rows.extend(_monthly_rows(item, plan_days, month, usable, level_on, order))
+            for row in _monthly_rows(item, plan_days, month, usable, level_on, order):
+                # A 1月につき item carried over by a plan revised mid-month is billed once:
+                # the row of the earlier plan (from its first day) stands.
+                identity = (row.provider_id, row.service_code, row.tais_code,
+                            row.notified_code, row.item_name)  # fmt: skip
+                if row.source == RowSource.MONTHLY:
+                    if identity in month_items:
+                        continue
+                    month_items.add(identity)
+                rows.append(row)
             order += 2
     return rows, {reason: sorted(days) for reason, days in skipped.items()}
 
@@ -200,7 +217,9 @@ def _monthly_rows(  # noqa: PLR0913
         if item.period_from <= month.replace(day=day)
         and (item.period_to is None or month.replace(day=day) <= item.period_to)
     ]
-    days = [day for day in period_days if usable(day, item.provider)]
+    # Neither a stay nor a rental is a visit: the provider's closed days do not apply.
+    stay = item.kind == MonthlyServiceKind.SHORT_STAY
+    days = [day for day in period_days if usable(day, item.provider, closable=False, report=stay)]
     if not days:
         return []
     common = {
@@ -282,12 +301,15 @@ def _apply(ticket: ServiceTicket, desired: list[DesiredRow], reset: bool) -> Gen
             row.delete()
             report.removed.append(label)
             continue
-        changed = False
+        changed = moved = False
         for name in ROW_FIELDS:
             value = getattr(target, name)
             if getattr(row, name) != value:
                 setattr(row, name, value)
-                changed = True
+                if name == "order":
+                    moved = True  # a new place alone is not reported as a change
+                else:
+                    changed = True
         if list(row.planned_days) != list(target.planned_days):
             row.planned_days = list(target.planned_days)
             changed = True
@@ -295,6 +317,8 @@ def _apply(ticket: ServiceTicket, desired: list[DesiredRow], reset: bool) -> Gen
             row.edited = False
             row.save()
             report.changed.append(label)
+        elif moved:
+            row.save(update_fields=["order"])
     for target in wanted.values():
         TicketRow.objects.create(
             ticket=ticket,

@@ -17,8 +17,9 @@ from django.db import transaction
 from billing.calc import OverLimitAllocation
 from billing.models import RowSource, ServiceTicket, TicketRow
 from billing.tickets.compute import CLAIMED_MESSAGE, recompute_and_cache, ticket_figures
-from billing.tickets.inputs import allocation_to_json
+from billing.tickets.inputs import Register, allocation_to_json, inpatient_days, load_register
 from billing.tickets.month import days_in_month
+from billing.tickets.rules import code_on
 from caremgmt.access import Actor, require_plan_writer, require_writer
 from caremgmt.locking import StaleEditError, changes_since
 
@@ -51,6 +52,71 @@ def _valid_days(ticket: ServiceTicket, days: Iterable[int]) -> list[int]:
     return result
 
 
+def _uncertified_days(register: Register, ticket: ServiceTicket, days: Iterable[int]) -> list[int]:
+    """Days of `days` with no 認定 in force (the register is loaded once per edit and
+    reused by the recompute)."""
+    return [
+        day
+        for day in sorted(set(days))
+        if register.certification_on(ticket.month.replace(day=day)) is None
+    ]
+
+
+def _refuse_unusable_days(
+    ticket: ServiceTicket, days: Iterable[int], field: str, register: Register
+) -> None:
+    """Bad input: a 予定 on a day outside every 認定 period, or strictly inside a hospital
+    stay (the admission and discharge days themselves may carry a visit). 1 query."""
+    days = sorted(set(days))
+    if not days:
+        return
+    errors = []
+    if uncertified := _uncertified_days(register, ticket, days):
+        errors.append(
+            f"{_days_label(ticket, uncertified)}は要介護認定の有効期間外のため予定を入れられません。"
+        )
+    if inpatient := sorted(set(days) & inpatient_days(ticket)):
+        errors.append(
+            f"{_days_label(ticket, inpatient)}は入院中（入院日の翌日〜退院日の前日）のため"
+            "予定を入れられません。"
+        )
+    if errors:
+        raise ValidationError({field: errors})
+
+
+def _days_label(ticket: ServiceTicket, days: Iterable[int]) -> str:
+    return "、".join(f"{ticket.month:%-m}月{day}日" for day in sorted(days))
+
+
+def _refuse_bad_code(ticket: ServiceTicket, code: str, days: Sequence[int]) -> None:
+    """Bad input: a code the fee schedule does not know, or not in force on the row's days
+    (any day of the month when the row has none yet)."""
+    from billing.fee_schedule import cached_fee_schedule
+
+    code = (code or "").strip().upper()
+    if not code:
+        return  # the model's own validation names the empty field
+    if not cached_fee_schedule().knows_code(code):
+        raise ValidationError({"service_code": f"サービスコード「{code}」は単位数表にありません。"})
+    dates = [ticket.month.replace(day=day) for day in sorted(set(days))] or [
+        ticket.month.replace(day=day) for day in range(1, days_in_month(ticket.month) + 1)
+    ]
+    invalid = [date for date in dates if code_on(code, date) is None]
+    if days and invalid:
+        raise ValidationError(
+            {
+                "service_code": f"サービスコード「{code}」は"
+                f"{_days_label(ticket, [d.day for d in invalid])}時点で有効ではありません。"
+            }
+        )
+    if not days and len(invalid) == len(dates):
+        raise ValidationError(
+            {
+                "service_code": f"サービスコード「{code}」は{ticket.month:%Y年%-m月}に有効ではありません。"
+            }
+        )
+
+
 @transaction.atomic
 def ticket_set_day(
     *,
@@ -71,6 +137,9 @@ def ticket_set_day(
     row = locked.rows.select_for_update().get(pk=row_id)
     _valid_days(locked, [day])
     field_name = "actual_days" if line == "actual" else "planned_days"
+    register = load_register(locked)  # reused by the recompute below
+    if on and line != "actual" and day not in row.planned_days:
+        _refuse_unusable_days(locked, [day], "days", register)
     days = set(getattr(row, field_name))
     days.add(day) if on else days.discard(day)
     setattr(row, field_name, sorted(days))
@@ -83,7 +152,7 @@ def ticket_set_day(
         update.append("edited")
     row.save(update_fields=update)
     _touch(locked, actor)
-    recompute_and_cache(locked)
+    recompute_and_cache(locked, register=register)
     return locked
 
 
@@ -127,12 +196,18 @@ def ticket_row_save(
     for name in ROW_EDIT_FIELDS:
         if name in fields:
             setattr(row, name, fields[name])
+    register = load_register(locked)  # reused by the recompute below
     if planned_days is not None:
+        added = set(_valid_days(locked, planned_days)) - set(row.planned_days or [])
         row.planned_days = _valid_days(locked, planned_days)
+        _refuse_unusable_days(locked, added, "planned_days", register)
+    if "service_code" in fields:
+        row.service_code = (row.service_code or "").strip().upper()
+        _refuse_bad_code(locked, row.service_code, row.planned_days or [])
     row.full_clean(exclude=["ticket"])
     row.save()
     _touch(locked, actor)
-    recompute_and_cache(locked)
+    recompute_and_cache(locked, register=register)
     return row
 
 

@@ -195,6 +195,9 @@ def _copy_rows(source: CarePlan, target: CarePlan) -> None:
         activity.pk = None
         activity.plan = target
         activity.save()
+    from careplans.services.monthly import copy_monthly_services
+
+    copy_monthly_services(source, target, item_map)
 
 
 @transaction.atomic
