@@ -1,0 +1,315 @@
+"""ケアプランデータ連携 of the month: UPPLAN / UPSIKYU / UPHOSOKU / DLTPLAN records and files."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+
+import pytest
+
+from billing.exchange.files import (
+    NOT_DELIVERED_WARNING,
+    build_delete_files,
+    build_file_sets,
+    client_month_export,
+    month_exports,
+)
+from billing.exchange.layouts import DLTPLAN, UPPLAN, UPSIKYU
+from billing.exchange.records import (
+    SupplementHistory,
+    left_out_rows,
+    recipients,
+    supplement_record,
+    upplan_rows,
+    upsikyu_rows,
+)
+from billing.models import TicketRow, TicketStatus, TicketVersion
+from billing.tickets.generate import generate_ticket
+from billing.tickets.snapshot import snapshot_hash, ticket_snapshot
+from caremgmt.access import actor_for
+from careplans.exchange import WriteOptions
+from careplans.exchange.layout import parse_rows, write_rows
+from careplans.exchange.uphosoku import UPHOSOKU, write_uphosoku
+from tests.billing.ticket_world import make_ticket_world
+
+DECEMBER = dt.date(2026, 12, 1)
+SENT_AT = dt.datetime(2026, 11, 27, 18, 30, 5)
+TODAY = SENT_AT.date()
+NAME = re.compile(
+    r"(UPPLAN|UPSIKYU|UPHOSOKU|DLTPLAN)_202612_(\d{10})_43_(\d{10})_(\d{2})_(\d{14})\.CSV"
+)
+
+
+@pytest.fixture
+def tw(world):  # noqa: ANN001, ANN201
+    return make_ticket_world(world.office, world.care_manager)
+
+
+@pytest.fixture
+def ticket(tw):  # noqa: ANN001, ANN201
+    ticket, _ = generate_ticket(client=tw.client, month=DECEMBER)
+    return ticket
+
+
+def _parse(layout, data: bytes):  # noqa: ANN001, ANN202
+    parsed = parse_rows(layout, data)
+    assert not parsed.problems, parsed.problems
+    return parsed.rows
+
+
+def _columns(data: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(data.decode("cp932"), newline="")))
+
+
+def _deliver(ticket, staff, created_on=dt.date(2026, 11, 28)):  # noqa: ANN001, ANN202
+    snapshot = ticket_snapshot(ticket, created_on=created_on, version_number=1)
+    version = TicketVersion.objects.create(
+        ticket=ticket,
+        number=1,
+        created_on=created_on,
+        received_by="本人",
+        consent_method="signature",
+        snapshot=snapshot,
+        content_hash=snapshot_hash(snapshot),
+        created_by=staff,
+    )
+    ticket.status = TicketStatus.DELIVERED
+    ticket.save(update_fields=["status"])
+    return version
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def test_upplan_has_one_row_per_service_per_date(ticket) -> None:  # noqa: ANN001
+    snapshot = ticket_snapshot(ticket)
+    rows = upplan_rows(snapshot, TODAY)
+    # 訪問介護 9 dates + 通所介護 5 dates + 特殊寝台 1 date
+    assert len(rows) == 9 + 5 + 1
+    data = write_rows(UPPLAN, rows, WriteOptions())
+    columns = _columns(data)
+    assert {len(line) for line in columns} == {25}
+    parsed = _parse(UPPLAN, data)
+    home = [r for r in parsed if r["service_code"] == "111211"]
+    assert [r["service_date"].day for r in home] == [3, 7, 10, 14, 17, 21, 24, 28, 31]
+    assert {(r["start_time"], r["end_time"], r["units"], r["count"]) for r in home} == {
+        ("1000", "1100", 387, 1)
+    }
+    rental = next(r for r in parsed if r["service_code"] == "171003")
+    assert rental["service_date"] == dt.date(2026, 12, 1)
+    assert (rental["start_time"], rental["end_time"]) == ("9999", "9999")
+    assert (rental["tais_code"], rental["item_name"], rental["units"]) == (
+        "00170-000123",
+        "楽匠Ｚ",
+        1200,
+    )
+    day = next(r for r in parsed if r["service_code"] == "152443")
+    assert day["tais_code"] == "" and day["item_name"] == ""
+    assert {r["target_month"] for r in parsed} == {"202612"}
+    assert {r["beyond_thirty_days"] for r in parsed} == {"0"}
+    assert {r["update_vendor_code"] for r in parsed} == {snapshot["office"]["number"]}
+    assert {r["plan_author"] for r in parsed} == {"担当 花子"}
+
+
+def test_upsikyu_rows_and_totals_equal_the_snapshot(ticket) -> None:  # noqa: ANN001
+    snapshot = ticket_snapshot(ticket)
+    data = write_rows(UPSIKYU, upsikyu_rows(snapshot, TODAY), WriteOptions())
+    assert {len(line) for line in _columns(data)} == {37}
+    parsed = _parse(UPSIKYU, data)
+    # one code per provider × type: the subtotal sits on the detail row; then the total row
+    assert [r["service_code"] for r in parsed] == ["111211", "152443", "171003", "999999"]
+    home = parsed[0]
+    subtotal = snapshot["subtotals"][0]
+    assert (home["units"], home["count"], home["service_units"]) == (387, 9, 3483)
+    assert home["unit_price"] == subtotal["unit_price"] == "11.40"
+    assert home["total_cost"] == subtotal["total_cost"]
+    assert home["within_limit_units"] == subtotal["within_limit_units"]
+    assert parsed[2]["tais_code"] == "00170-000123"
+    total = parsed[-1]
+    totals = snapshot["totals"]
+    assert total["provider_number"] == "9999999999" and total["units"] == 0
+    assert (
+        total["service_units"],
+        total["over_limit_units"],
+        total["within_limit_units"],
+        total["total_cost"],
+        total["insurance_claim"],
+        total["user_copay"],
+        total["user_full_pay"],
+    ) == (
+        totals["total_units"],
+        totals["over_limit_units"],
+        totals["within_limit_units"],
+        totals["total_cost"],
+        totals["insurance_claim"],
+        totals["user_copay"],
+        totals["user_full_pay"],
+    )
+    assert sum(r["total_cost"] for r in parsed[:-1]) == totals["total_cost"]
+
+
+def test_upsikyu_subtotal_rows_when_a_type_has_several_codes(tw, ticket) -> None:  # noqa: ANN001
+    TicketRow.objects.create(
+        ticket=ticket, order=9, provider=tw.home_help, service_code="111111", planned_days=[5, 12]
+    )
+    TicketRow.objects.create(
+        ticket=ticket, order=10, provider=tw.home_help, service_code="116275", planned_days=[1]
+    )
+    snapshot = ticket_snapshot(ticket)
+    parsed = _parse(UPSIKYU, write_rows(UPSIKYU, upsikyu_rows(snapshot, TODAY), WriteOptions()))
+    codes = [r["service_code"] for r in parsed]
+    assert codes[: codes.index("152443")][-2:] == ["11AAAA", "11EEEE"] or "11AAAA" in codes
+    aaaa = next(r for r in parsed if r["service_code"] == "11AAAA")
+    subtotal = next(s for s in snapshot["subtotals"] if s["service_type"] == "11")
+    assert aaaa["units"] == 0
+    assert aaaa["within_limit_units"] == subtotal["within_limit_units"]
+    home_rows = [r for r in parsed if r["provider_number"] == subtotal["provider_number"]]
+    assert sum(r["total_cost"] or 0 for r in home_rows) == subtotal["total_cost"]
+    assert sum(r["user_copay"] or 0 for r in home_rows) == subtotal["user_copay"]
+    assert parsed[-1]["total_cost"] == snapshot["totals"]["total_cost"]
+    # UPPLAN: the percentage addition is one row on its date with the engine's units
+    plan = upplan_rows(snapshot, TODAY)
+    addition = [r for r in plan if r["service_code"] == "116275"]
+    assert len(addition) == 1 and addition[0]["units"] > 0
+
+
+def test_uphosoku_is_tied_to_the_month(tw, ticket) -> None:  # noqa: ANN001
+    snapshot = ticket_snapshot(ticket)
+    record = supplement_record(snapshot, SupplementHistory(previous_care_level="22"))
+    data = write_uphosoku([record], WriteOptions())
+    columns = _columns(data)
+    assert len(columns[0]) == 63
+    assert columns[0][3] == "00000000" and columns[0][62] == "202612"
+    assert columns[0][17] == "23" and columns[0][18] == "27048"
+    assert columns[0][58] == "22"
+    assert _parse(UPHOSOKU, data)
+
+
+def test_dltplan_has_four_fields(ticket) -> None:  # noqa: ANN001
+    export = client_month_export(ticket, today=TODAY)
+    files = build_delete_files([export], sender_office_number="1370100000", sent_at=SENT_AT)
+    assert len(files.files) == 3  # one per recipient
+    for name, data in files.files.items():
+        assert name.startswith("DLTPLAN_202612_1370100000_43_")
+        assert data == b"202407,131011,1000000000,202612\r\n" or data.endswith(b",202612\r\n")
+        assert [len(line) for line in _columns(data)] == [4]
+        assert _parse(DLTPLAN, data)
+
+
+def test_out_of_scope_types_are_left_out(ticket) -> None:  # noqa: ANN001
+    snapshot = copy.deepcopy(ticket_snapshot(ticket))
+    sale = {
+        **snapshot["rows"][0],
+        "id": 999,
+        "service_type": "41",
+        "service_code": "411111",
+        "provider_number": "1371299999",
+        "provider_name": "福祉用具販売店",
+        "service_name": "特定福祉用具販売",
+    }
+    snapshot["rows"].append(sale)
+    snapshot["subtotals"].append({**snapshot["subtotals"][0], "service_type": "41"})
+    assert [row["service_code"] for row in left_out_rows(snapshot)] == ["411111"]
+    assert all(r.service_type != "41" for r in recipients(snapshot))
+    assert all(r["service_code"] != "411111" for r in upplan_rows(snapshot, TODAY))
+    assert all(not r["service_code"].startswith("41") for r in upsikyu_rows(snapshot, TODAY))
+
+
+# --- bytes -----------------------------------------------------------------------------------
+
+
+def test_ms932_bytes_crlf_and_quoting(tw, ticket) -> None:  # noqa: ANN001
+    client = tw.client
+    client.name = "髙﨑 𠮷子"
+    client.save(update_fields=["name"])
+    tw.home_help.name = 'ヘルパー,"あおば"'
+    tw.home_help.save(update_fields=["name"])
+    ticket.refresh_from_db()
+    export = client_month_export(ticket, today=TODAY)
+    file_set = build_file_sets([export], sender_office_number="1370100000", sent_at=SENT_AT)
+    supplement = next(data for name, data in file_set.files.items() if "UPHOSOKU" in name)
+    # 髙 and 﨑 are in MS932 (kept, the plan exporter's rule); 𠮷 becomes 吉, reported
+    assert "髙﨑".encode("cp932") in supplement
+    assert "吉子".encode("cp932") in supplement
+    assert any(s.original == "\U00020bb7" and s.replacement == "吉" for s in file_set.substitutions)
+    plan = next(data for name, data in file_set.files.items() if name.startswith("UPPLAN"))
+    assert plan.endswith(b"\r\n") and b"\n" not in plan.replace(b"\r\n", b"")
+    assert '"ヘルパー,""あおば"""'.encode("cp932") in plan
+    assert all(len(line) == 25 for line in _columns(plan))
+
+
+# --- file sets -------------------------------------------------------------------------------
+
+
+def test_one_unit_per_recipient_sharing_the_sequence(world, tw, ticket) -> None:  # noqa: ANN001
+    export = client_month_export(ticket, today=TODAY)
+    assert export.warnings == (
+        NOT_DELIVERED_WARNING.format(name=tw.client.name, month="2026年12月"),
+    )
+    file_set = build_file_sets(
+        [export], sender_office_number=world.office.office_number, sent_at=SENT_AT
+    )
+    assert len(file_set.files) == 9
+    matches = [NAME.fullmatch(name) for name in file_set.files]
+    assert all(matches)
+    assert {m[5] for m in matches} == {"20261127183005"}
+    assert {(m[3], m[4]) for m in matches} == {
+        (tw.home_help.provider_number, "11"),
+        (tw.day_service.provider_number, "15"),
+        (tw.rental.provider_number, "17"),
+    }
+    # every recipient gets all providers' lines of the client
+    for name, data in file_set.files.items():
+        if name.startswith("UPPLAN"):
+            providers = {r["provider_number"] for r in _parse(UPPLAN, data)}
+            assert len(providers) == 3
+
+
+def test_delivered_ticket_is_exported_from_its_version(world, tw, ticket) -> None:  # noqa: ANN001
+    from billing.tickets.services import ticket_set_day
+
+    _deliver(ticket, world.care_manager)
+    export = client_month_export(ticket, today=TODAY)
+    assert export.warnings == () and export.version_number == 1
+    assert export.created_on == dt.date(2026, 11, 28)
+    row = ticket.rows.get(service_code="111211")
+    ticket_set_day(
+        actor=actor_for(world.care_manager),
+        ticket=ticket,
+        row_id=row.pk,
+        day=3,
+        on=False,
+        expected_version=ticket.version,
+    )
+    ticket.refresh_from_db()
+    export = client_month_export(ticket, today=TODAY)
+    rows = [r for r in upplan_rows(export.snapshot, export.created_on) if r["units"] == 387]
+    assert len(rows) == 9  # still the handed-over version's dates
+    assert {r["created_on"] for r in rows} == {dt.date(2026, 11, 28)}
+
+
+def test_month_export_one_file_per_recipient_with_its_users(world, tw) -> None:  # noqa: ANN001
+    other = make_ticket_world(world.office, world.care_manager)
+    other.plan.weekly_services.filter(service_code="111211").update(provider=tw.home_help)
+    generate_ticket(client=tw.client, month=DECEMBER)
+    generate_ticket(client=other.client, month=DECEMBER)
+    exports = month_exports(actor_for(world.care_manager), DECEMBER, today=TODAY)
+    assert len(exports) == 2
+    file_set = build_file_sets(
+        exports, sender_office_number=world.office.office_number, sent_at=SENT_AT
+    )
+    names = list(file_set.files)
+    assert len({NAME.fullmatch(n)[5] for n in names}) == 1
+    by_recipient = {
+        NAME.fullmatch(n)[3]: file_set.files[n] for n in names if n.startswith("UPHOSOKU")
+    }
+    shared = _parse(UPHOSOKU, by_recipient[tw.home_help.provider_number])
+    assert len(shared) == 2  # both users of the shared 訪問介護
+    only_first = _parse(UPHOSOKU, by_recipient[tw.day_service.provider_number])
+    assert [r["insured_number"] for r in only_first] == [tw.client.insured_number]
+    # a colleague sees neither client
+    assert month_exports(actor_for(world.colleague), DECEMBER, today=TODAY) == []
