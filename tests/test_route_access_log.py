@@ -68,6 +68,10 @@ EXEMPT: dict[str, str] = {
     "clients:resources": "office directory (インフォーマル資源), no client data",
     "clients:resource_add": "office directory form, no client data",
     "clients:resource_edit": "office directory form, no client data",
+    "billing:ticket_exchange_download": "ZIP download, logged as EXPORT "
+    "(tests/billing/test_ticket_exchange_views.py)",
+    "billing:exchange_month_download": "ZIP download, one EXPORT row per client in it "
+    "(tests/billing/test_ticket_exchange_views.py)",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -76,6 +80,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "clients:index": {"q": "石井", "status": "active"},
     "clients:expiring": {},
     "careplans:index": {"sort": "kana"},
+    "billing:exchange_month": {"month": "2026-12", "scope": "office"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;

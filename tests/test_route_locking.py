@@ -171,6 +171,11 @@ EXEMPT: dict[str, str] = {
     "careplans:no_meeting": "a state transition 原案 → 会議済 refused unless the plan is 原案",
     "careplans:confirm": "a state transition refused unless the plan is ready (checked locked)",
     "careplans:revise": "creates the next plan version; refused when a draft already exists",
+    # billing: ケアプランデータ連携 (exchange)
+    "billing:ticket_exchange": _READ,
+    "billing:ticket_exchange_download": _READ + " (builds the exchange CSV)",
+    "billing:exchange_month": _READ,
+    "billing:exchange_month_download": _READ + " (builds the exchange CSV)",
 }
 
 

@@ -52,7 +52,7 @@ from careplans.exchange.filenames import CARE_MANAGEMENT_SERVICE_TYPE
 from careplans.exchange.layout import write_rows
 from careplans.exchange.uphosoku import write_uphosoku
 from careplans.exchange_mapping import certification_history_fields, problem_message
-from clients.selectors import client_facts_on
+from clients.models import PlanRequestFiling
 
 NOT_DELIVERED_WARNING = (
     "{name}さんの{month}の利用票はまだ交付されていません。作成中の内容で出力します。"
@@ -96,12 +96,10 @@ def supplement_history(ticket: ServiceTicket, snapshot: dict[str, Any]) -> Suppl
     if period_to and dt.date.fromisoformat(period_to) < day:
         day = max(dt.date.fromisoformat(period_to), ticket.month)
     client = ticket.client
-    facts = client_facts_on(client=client, day=day)
+    filed = PlanRequestFiling.objects.filter(client=client).in_force_on(day).exists()
     return SupplementHistory(
         **certification_history_fields(client, day),
-        consent_office_number=(
-            snapshot["office"]["number"] if facts.plan_request_filing is not None else ""
-        ),
+        consent_office_number=snapshot["office"]["number"] if filed else "",
     )
 
 

@@ -162,7 +162,10 @@ def test_upsikyu_subtotal_rows_when_a_type_has_several_codes(tw, ticket) -> None
     snapshot = ticket_snapshot(ticket)
     parsed = _parse(UPSIKYU, write_rows(UPSIKYU, upsikyu_rows(snapshot, TODAY), WriteOptions()))
     codes = [r["service_code"] for r in parsed]
-    assert codes[: codes.index("152443")][-2:] == ["11AAAA", "11EEEE"] or "11AAAA" in codes
+    assert codes[:5] == ["111111", "111211", "116275", "11AAAA", "11EEEE"]
+    eeee = parsed[4]
+    assert eeee["benefit_management_units"] is None and eeee["within_limit_units"] is None
+    assert parsed[2]["benefit_management_units"] is None  # 処遇改善: outside the limit
     aaaa = next(r for r in parsed if r["service_code"] == "11AAAA")
     subtotal = next(s for s in snapshot["subtotals"] if s["service_type"] == "11")
     assert aaaa["units"] == 0
@@ -313,3 +316,72 @@ def test_month_export_one_file_per_recipient_with_its_users(world, tw) -> None: 
     assert [r["insured_number"] for r in only_first] == [tw.client.insured_number]
     # a colleague sees neither client
     assert month_exports(actor_for(world.colleague), DECEMBER, today=TODAY) == []
+
+
+def test_short_stay_beyond_thirty_days(world, tw, ticket) -> None:  # noqa: ANN001
+    from tests.factories import ServiceProviderFactory
+
+    stay = ServiceProviderFactory(office=world.office, name="ショートステイ", service_types=["21"])
+    TicketRow.objects.create(
+        ticket=ticket,
+        order=20,
+        provider=stay,
+        service_code="211131",
+        planned_days=list(range(1, 32)),
+    )
+    snapshot = ticket_snapshot(ticket)
+    beyond = snapshot["short_stay"]["beyond_thirty_days_dates"]
+    assert beyond == ["2026-12-31"]
+    plan = [r for r in upplan_rows(snapshot, TODAY) if r["service_code"] == "211131"]
+    assert len(plan) == 31
+    assert [r["service_date"].day for r in plan if r["beyond_thirty_days"] == "1"] == [31]
+    assert {r["short_stay_days_before_month"] for r in plan} == {
+        snapshot["short_stay"]["days_before_month"]
+    }
+    assert all(
+        r["beyond_thirty_days"] == "0" and r["short_stay_days_before_month"] is None
+        for r in upplan_rows(snapshot, TODAY)
+        if r["service_code"] != "211131"
+    )
+    table7 = _parse(UPSIKYU, write_rows(UPSIKYU, upsikyu_rows(snapshot, TODAY), WriteOptions()))
+    stay_rows = [r for r in table7 if r["provider_number"] == stay.provider_number]
+    assert [r["beyond_thirty_days"] for r in stay_rows if r["service_code"] == "211131"] == [
+        "0",
+        "1",
+    ]
+    assert [r["service_code"] for r in stay_rows][-2:] == ["21AAAA", "21ZZZZ"]
+    aaaa = stay_rows[-2]
+    assert aaaa["short_stay_planned_days"] == snapshot["short_stay"]["planned_days"] == 30
+    assert aaaa["short_stay_cumulative_days"] == snapshot["short_stay"]["cumulative_days"]
+    assert table7[-1]["user_full_pay"] == snapshot["totals"]["user_full_pay"]
+    assert sum(r["user_full_pay"] or 0 for r in table7[:-1]) == snapshot["totals"]["user_full_pay"]
+
+
+def test_supplement_history_from_the_certification_register(world, tw, ticket) -> None:  # noqa: ANN001
+    from clients.models import PlanRequestFiling
+    from tests.factories import CertificationFactory
+
+    CertificationFactory(
+        client=tw.client,
+        care_level="22",
+        certified_on=dt.date(2025, 3, 20),
+        valid_from=dt.date(2025, 4, 1),
+        valid_to=dt.date(2026, 3, 31),
+    )
+    PlanRequestFiling.objects.create(client=tw.client, filed_on=dt.date(2026, 4, 1))
+    export = client_month_export(ticket, today=TODAY)
+    assert export.history == SupplementHistory(
+        care_level_changed_on=dt.date(2026, 4, 1),
+        previous_care_level="22",
+        consent_office_number=world.office.office_number,
+    )
+    file_set = build_file_sets(
+        [export], sender_office_number=world.office.office_number, sent_at=SENT_AT
+    )
+    data = next(data for name, data in file_set.files.items() if name.startswith("UPHOSOKU"))
+    columns = _columns(data)[0]
+    assert (columns[16], columns[58], columns[59]) == (
+        "20260401",
+        "22",
+        world.office.office_number,
+    )
