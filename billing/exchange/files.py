@@ -181,6 +181,27 @@ def _write(write: Any, *args: Any) -> bytes:
         raise ValidationError([problem_message(problem) for problem in error.problems]) from error
 
 
+def export_problems(
+    exports: Sequence[ClientMonthExport], options: WriteOptions | None = None
+) -> list[str]:
+    """Every value that cannot be written, per client (named), before any file is built."""
+    options = options or WriteOptions()
+    problems: list[str] = []
+    for export in exports:
+        snapshot, created_on = export.snapshot, export.created_on
+        for write, args in (
+            (write_rows, (UPPLAN, upplan_rows(snapshot, created_on), options, [])),
+            (write_rows, (UPSIKYU, upsikyu_rows(snapshot, created_on), options, [])),
+            (write_uphosoku, ([supplement_record(snapshot, export.history)], options, [])),
+        ):
+            try:
+                write(*args)
+            except CsvWriteError as error:
+                name = snapshot["client"]["name"]
+                problems += [f"{name}さん: {problem_message(p)}" for p in error.problems]
+    return problems
+
+
 def build_file_sets(
     exports: Sequence[ClientMonthExport],
     *,
@@ -195,6 +216,9 @@ def build_file_sets(
     grouped = _by_recipient(exports)
     if not grouped:
         raise ValidationError(NO_RECIPIENT_MESSAGE)
+    problems = export_problems(exports, options)
+    if problems:
+        raise ValidationError(problems)
     month = exports[0].snapshot["month"].replace("-", "")
     for recipient, members in grouped.values():
         plan_rows = [row for e in members for row in upplan_rows(e.snapshot, e.created_on)]

@@ -385,3 +385,48 @@ def test_supplement_history_from_the_certification_register(world, tw, ticket) -
         "22",
         world.office.office_number,
     )
+
+
+def test_a_value_that_cannot_be_written_is_named_per_client(world, tw, ticket) -> None:  # noqa: ANN001
+    from django.core.exceptions import ValidationError
+
+    from clients.models import Client
+
+    Client.objects.filter(pk=tw.client.pk).update(insurer_number="")
+    ticket.refresh_from_db()
+    export = client_month_export(ticket, today=TODAY)
+    with pytest.raises(ValidationError) as caught:
+        build_file_sets([export], sender_office_number="1370100000", sent_at=SENT_AT)
+    assert any(
+        message.startswith(f"{tw.client.name}さん: UPPLAN 1件目") and "保険者番号" in message
+        for message in caught.value.messages
+    ), caught.value.messages
+
+
+def test_upplan_rows_follow_the_planned_days(ticket) -> None:  # noqa: ANN001
+    """Whatever the days planned, UPPLAN holds one row per row × date, in date order, and
+    reads back with 25 columns and the same dates."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    base = ticket_snapshot(ticket)
+    days = st.lists(st.integers(min_value=1, max_value=31), unique=True, max_size=31)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(days, min_size=3, max_size=3))
+    def check(planned: list[list[int]]) -> None:
+        snapshot = copy.deepcopy(base)
+        for row, chosen in zip(snapshot["rows"], planned, strict=True):
+            row["planned_days"] = sorted(chosen)
+        rows = upplan_rows(snapshot, TODAY)
+        assert len(rows) == sum(len(chosen) for chosen in planned)
+        if not rows:
+            return
+        parsed = _parse(UPPLAN, write_rows(UPPLAN, rows, WriteOptions()))
+        for row, chosen in zip(snapshot["rows"], planned, strict=True):
+            dates = [
+                r["service_date"].day for r in parsed if r["service_code"] == row["service_code"]
+            ]
+            assert dates == sorted(chosen)
+
+    check()

@@ -168,3 +168,20 @@ def test_editor_slot_links_to_the_exchange_page(ticket) -> None:  # noqa: ANN001
     html = render_to_string("billing/_editor_exchange.html", {"ticket": ticket})
     assert reverse("billing:ticket_exchange", args=[ticket.pk]) in html
     assert "データ連携ファイル" in html
+
+
+def test_a_value_that_cannot_be_written_is_shown_not_downloaded(world, login, tw, ticket) -> None:  # noqa: ANN001
+    from clients.models import Client
+
+    Client.objects.filter(pk=tw.client.pk).update(insurer_number="")
+    http = login(world.care_manager)
+    page = http.get(reverse("billing:ticket_exchange", args=[ticket.pk]))
+    assert page.status_code == 200
+    assert "保険者番号" in page.content.decode() and "exchange-problems" in page.content.decode()
+    before = set(AccessLog.objects.values_list("pk", flat=True))
+    download = http.get(
+        reverse("billing:ticket_exchange_download", args=[ticket.pk, "plan"]), follow=True
+    )
+    assert download["Content-Type"].startswith("text/html")
+    assert "保険者番号" in download.content.decode()
+    assert [action for _c, action, _s in _new_logs(before)] == [AccessAction.VIEW]
