@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -128,8 +128,8 @@ def exchange_month(request: HttpRequest) -> HttpResponse:
     )
     if mine:
         staff = request.actor.staff
-        tickets = tickets.filter(client__care_manager=staff) | tickets.filter(
-            client__deputy_care_manager=staff
+        tickets = tickets.filter(
+            Q(client__care_manager=staff) | Q(client__deputy_care_manager=staff)
         )
     record_search(
         request,
@@ -142,7 +142,7 @@ def exchange_month(request: HttpRequest) -> HttpResponse:
         {
             "month": month,
             "mine": mine,
-            "tickets": list(tickets.distinct()),
+            "tickets": list(tickets),
             "previous_month": f"{add_months(month, -1):%Y-%m}",
             "next_month": f"{add_months(month, 1):%Y-%m}",
             "can_choose_scope": request.actor.has_caseload and request.actor.sees_whole_office,

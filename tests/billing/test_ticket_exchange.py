@@ -430,3 +430,39 @@ def test_upplan_rows_follow_the_planned_days(ticket) -> None:  # noqa: ANN001
             assert dates == sorted(chosen)
 
     check()
+
+
+def test_rental_items_of_one_code_are_told_apart(tw, ticket) -> None:  # noqa: ANN001
+    for number, (tais, price) in enumerate(
+        (("00200-000001", 3000), ("00200-000002", 4500), ("00200-000003", 3000)), start=1
+    ):
+        TicketRow.objects.create(
+            ticket=ticket,
+            order=30 + number,
+            provider=tw.rental,
+            service_code="171007",
+            planned_days=[1],
+            tais_code=tais,
+            item_name=f"手すり{number}",
+            rental_price_yen=price,
+            detail_discriminator=number if price == 3000 else None,
+        )
+    snapshot = ticket_snapshot(ticket)
+    plan = [r for r in upplan_rows(snapshot, TODAY) if r["service_code"] == "171007"]
+    assert sorted((r["tais_code"], r["units"], r["detail_discriminator"]) for r in plan) == [
+        ("00200-000001", 300, 1),
+        ("00200-000002", 450, None),
+        ("00200-000003", 300, 3),
+    ]
+    table7 = _parse(UPSIKYU, write_rows(UPSIKYU, upsikyu_rows(snapshot, TODAY), WriteOptions()))
+    rails = [r for r in table7 if r["service_code"] == "171007"]
+    assert sorted((r["tais_code"], r["units"], r["count"]) for r in rails) == [
+        ("00200-000001", 300, 1),
+        ("00200-000002", 450, 1),
+        ("00200-000003", 300, 1),
+    ]
+    rental_rows = [r for r in table7 if r["provider_number"] == tw.rental.provider_number]
+    assert rental_rows[-1]["service_code"] == "17AAAA"
+    subtotal = next(s for s in snapshot["subtotals"] if s["service_type"] == "17")
+    assert sum(r["service_units"] for r in rental_rows[:-1]) == subtotal["total_units"]
+    assert rental_rows[-1]["total_cost"] == subtotal["total_cost"]
