@@ -10,7 +10,8 @@ names them for the screen.
 
 UPPLAN (第6表 予定) — one row per ticket row per planned date:
   8 単位数 = the engine's 単位数 per occurrence of that code (rental items: per item, see
-  `row_units`); 12/13 times HHMM, 9999 for untimed rows; 14 回数 = count per date;
+  `row_units`); 12/13 times HHMM, 9999 for untimed rows (an untimed per-visit 加算・減算 takes
+  the times of its provider's base service that day); 14 回数 = count per date;
   16–18 TAIS/届出コード/用具名称 and 19 明細判別コード only for 福祉用具貸与; 9 前月までの短期
   入所利用日数 and 23 30日超区分 on short-stay rows (30日超 = the date is one of the engine's
   `beyond_thirty_days_dates`); 24 更新業者コード = our 事業所番号 (spec: 予定 → 居宅介護支援
@@ -157,6 +158,26 @@ def _rental_fields(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _base_times(snapshot: dict[str, Any]) -> dict[tuple[str, int], tuple[str, str]]:
+    """{(provider number, day): (start, end)} of the provider's first timed base row that day."""
+    kinds = {(d["provider_number"], d["service_code"]): d["kind"] for d in snapshot["detail_rows"]}
+    times: dict[tuple[str, int], tuple[str, str]] = {}
+    for row in sorted(snapshot["rows"], key=lambda r: (r["order"], r["id"])):
+        if row["starts_at"] and kinds.get((row["provider_number"], row["service_code"])) == "base":
+            for day in row["planned_days"]:
+                times.setdefault(
+                    (row["provider_number"], day), (_hhmm(row["starts_at"]), _hhmm(row["ends_at"]))
+                )
+    return times
+
+
+def _takes_base_times(snapshot: dict[str, Any], row: dict[str, Any]) -> bool:
+    """An untimed per-visit/per-day 加算・減算 carries its base service's times (spec No.12)."""
+    kinds = {(d["provider_number"], d["service_code"]): d["kind"] for d in snapshot["detail_rows"]}
+    kind = kinds.get((row["provider_number"], row["service_code"]))
+    return not row["starts_at"] and not row.get("month_basis") and kind in ("addition", "reduction")
+
+
 def upplan_rows(snapshot: dict[str, Any], created_on: dt.date) -> list[dict[str, Any]]:
     """第6表 予定: one row per in-scope ticket row per planned date."""
     key = _key(snapshot, created_on)
@@ -165,13 +186,18 @@ def upplan_rows(snapshot: dict[str, Any], created_on: dt.date) -> list[dict[str,
     short_stay = snapshot["short_stay"] or {}
     beyond = set(short_stay.get("beyond_thirty_days_dates", ()))
     units = row_units(snapshot)
+    base_times = _base_times(snapshot)
     out: list[dict[str, Any]] = []
     for row in snapshot["rows"]:
         if not in_scope(row):
             continue
         short = is_short_stay_code(row["service_code"])
+        inherits = _takes_base_times(snapshot, row)
         for day in row["planned_days"]:
             date = dt.date(year, month, day)
+            start, end = _hhmm(row["starts_at"]), _hhmm(row["ends_at"])
+            if inherits:
+                start, end = base_times.get((row["provider_number"], day), (start, end))
             out.append(
                 {
                     **key,
@@ -182,8 +208,8 @@ def upplan_rows(snapshot: dict[str, Any], created_on: dt.date) -> list[dict[str,
                         short_stay.get("days_before_month") if short and short_stay else None
                     ),
                     "service_date": date,
-                    "start_time": _hhmm(row["starts_at"]),
-                    "end_time": _hhmm(row["ends_at"]),
+                    "start_time": start,
+                    "end_time": end,
                     "count": row["count_per_date"],
                     "service_code": row["service_code"],
                     **_rental_fields(row),
@@ -404,6 +430,7 @@ def supplement_record(snapshot: dict[str, Any], history: SupplementHistory) -> S
         short_stay_cumulative_days=short_stay.get("cumulative_days"),
         previous_care_level=history.previous_care_level,
         consent_office_number=history.consent_office_number,
+        update_vendor_code=snapshot["office"]["number"],
     )
 
 

@@ -466,3 +466,17 @@ def test_rental_items_of_one_code_are_told_apart(tw, ticket) -> None:  # noqa: A
     subtotal = next(s for s in snapshot["subtotals"] if s["service_type"] == "17")
     assert sum(r["service_units"] for r in rental_rows[:-1]) == subtotal["total_units"]
     assert rental_rows[-1]["total_cost"] == subtotal["total_cost"]
+
+
+def test_untimed_visit_addition_takes_the_base_service_times(tw, ticket) -> None:  # noqa: ANN001
+    TicketRow.objects.create(
+        ticket=ticket, order=40, provider=tw.home_help, service_code="114000", planned_days=[3, 5]
+    )
+    snapshot = ticket_snapshot(ticket)
+    rows = [r for r in upplan_rows(snapshot, TODAY) if r["service_code"] == "114000"]
+    assert [(r["service_date"].day, r["start_time"], r["end_time"]) for r in rows] == [
+        (3, "1000", "1100"),  # 身体介護2 on the 3rd, 10:00–11:00
+        (5, "9999", "9999"),  # no visit that day: nothing to take
+    ]
+    record = supplement_record(snapshot, SupplementHistory())
+    assert record.update_vendor_code == snapshot["office"]["number"]
