@@ -185,3 +185,16 @@ def test_a_value_that_cannot_be_written_is_shown_not_downloaded(world, login, tw
     assert download["Content-Type"].startswith("text/html")
     assert "保険者番号" in download.content.decode()
     assert [action for _c, action, _s in _new_logs(before)] == [AccessAction.VIEW]
+
+
+def test_delivered_ticket_page_names_the_version_and_readers_may_export(
+    world, login, ticket
+) -> None:  # noqa: ANN001
+    _deliver(ticket, world.care_manager)
+    url = reverse("billing:ticket_exchange", args=[ticket.pk])
+    html = login(world.care_manager).get(url).content.decode()
+    assert "交付済みの第1版（作成年月日 2026年11月28日）" in html
+    assert "まだ交付されていません" not in html
+    # an export is a read: the office's 監査 and 事務 see what the office sends
+    for reader in (world.auditor, world.clerk, world.manager):
+        assert login(reader).get(url).status_code == 200, reader
