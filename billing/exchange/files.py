@@ -74,10 +74,18 @@ class ClientMonthExport:
     history: SupplementHistory
     version_number: int | None = None  # the 交付 version exported; None = live draft
     warnings: tuple[str, ...] = ()
+    #: recipients of every handed-over version too: a delete goes to whoever may hold the month
+    earlier_recipients: tuple[Recipient, ...] = ()
 
     @property
     def recipients(self) -> list[Recipient]:
         return recipients(self.snapshot)
+
+    @property
+    def delete_recipients(self) -> list[Recipient]:
+        found = {(r.provider_number, r.service_type): r for r in self.earlier_recipients}
+        found.update({(r.provider_number, r.service_type): r for r in self.recipients})
+        return list(found.values())
 
     @property
     def left_out(self) -> list[dict[str, Any]]:
@@ -107,7 +115,8 @@ def client_month_export(ticket: ServiceTicket, *, today: dt.date) -> ClientMonth
     """The data to send for `ticket` (the caller checked visibility)."""
     name = ticket.client.name
     month = _month_label(ticket.month)
-    latest = max(ticket.versions.all(), key=lambda v: v.number, default=None)
+    versions = list(ticket.versions.all())
+    latest = max(versions, key=lambda v: v.number, default=None)
     if ticket.status == TicketStatus.DELIVERED and latest is not None:
         snapshot = latest.snapshot
         created_on = latest.created_on
@@ -132,6 +141,9 @@ def client_month_export(ticket: ServiceTicket, *, today: dt.date) -> ClientMonth
         history=supplement_history(ticket, snapshot),
         version_number=version_number,
         warnings=warnings,
+        earlier_recipients=tuple(
+            recipient for version in versions for recipient in recipients(version.snapshot)
+        ),
     )
 
 
@@ -161,14 +173,14 @@ def _file_name(
 
 
 def _by_recipient(
-    exports: Sequence[ClientMonthExport],
+    exports: Sequence[ClientMonthExport], *, deleting: bool = False
 ) -> dict[tuple[str, str], tuple[Recipient, list[ClientMonthExport]]]:
     months = {export.ticket.month for export in exports}
     if len(months) > 1:
         raise ValueError("one file set holds one service month")
     grouped: dict[tuple[str, str], tuple[Recipient, list[ClientMonthExport]]] = {}
     for export in exports:
-        for recipient in export.recipients:
+        for recipient in export.delete_recipients if deleting else export.recipients:
             key = (recipient.provider_number, recipient.service_type)
             grouped.setdefault(key, (recipient, []))[1].append(export)
     return dict(sorted(grouped.items()))
@@ -246,10 +258,11 @@ def build_delete_files(
     sent_at: dt.datetime,
     options: WriteOptions | None = None,
 ) -> FileSet:
-    """One DLTPLAN (第6表予定削除, cascading to 第7表) per recipient of the exported month."""
+    """One DLTPLAN (第6表予定削除, cascading to 第7表) per recipient of the month — the current
+    content's and every handed-over version's (a provider dropped since still holds it)."""
     options = options or WriteOptions()
     result = FileSet()
-    grouped = _by_recipient(exports)
+    grouped = _by_recipient(exports, deleting=True)
     if not grouped:
         raise ValidationError(NO_RECIPIENT_MESSAGE)
     month = exports[0].snapshot["month"].replace("-", "")

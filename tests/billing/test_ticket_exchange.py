@@ -480,3 +480,28 @@ def test_untimed_visit_addition_takes_the_base_service_times(tw, ticket) -> None
     ]
     record = supplement_record(snapshot, SupplementHistory())
     assert record.update_vendor_code == snapshot["office"]["number"]
+
+
+def test_delete_goes_to_providers_of_earlier_versions_too(world, tw, ticket) -> None:  # noqa: ANN001
+    _deliver(ticket, world.care_manager)
+    ticket.rows.filter(service_code="152443").update(planned_days=[])
+    snapshot = ticket_snapshot(ticket, created_on=dt.date(2026, 12, 10), version_number=2)
+    TicketVersion.objects.create(
+        ticket=ticket,
+        number=2,
+        created_on=dt.date(2026, 12, 10),
+        received_by="本人",
+        consent_method="signature",
+        change_reason="通所介護を中止",
+        snapshot=snapshot,
+        content_hash=snapshot_hash(snapshot),
+        created_by=world.care_manager,
+    )
+    export = client_month_export(ticket, today=TODAY)
+    assert export.version_number == 2 and export.warnings == ()
+    assert {r.service_type for r in export.recipients} == {"11", "17"}
+    plans = build_file_sets([export], sender_office_number="1370100000", sent_at=SENT_AT)
+    assert {NAME.fullmatch(n)[4] for n in plans.files} == {"11", "17"}
+    # a delete of the month also reaches the 通所介護 that received 第1版
+    files = build_delete_files([export], sender_office_number="1370100000", sent_at=SENT_AT)
+    assert {NAME.fullmatch(n)[4] for n in files.files} == {"11", "15", "17"}
