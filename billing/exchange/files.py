@@ -193,25 +193,21 @@ def _write(write: Any, *args: Any) -> bytes:
         raise ValidationError([problem_message(problem) for problem in error.problems]) from error
 
 
-def export_problems(
-    exports: Sequence[ClientMonthExport], options: WriteOptions | None = None
-) -> list[str]:
-    """Every value that cannot be written, per client (named), before any file is built."""
-    options = options or WriteOptions()
-    problems: list[str] = []
-    for export in exports:
-        snapshot, created_on = export.snapshot, export.created_on
-        for write, args in (
-            (write_rows, (UPPLAN, upplan_rows(snapshot, created_on), options, [])),
-            (write_rows, (UPSIKYU, upsikyu_rows(snapshot, created_on), options, [])),
-            (write_uphosoku, ([supplement_record(snapshot, export.history)], options, [])),
-        ):
-            try:
-                write(*args)
-            except CsvWriteError as error:
-                name = snapshot["client"]["name"]
-                problems += [f"{name}さん: {problem_message(p)}" for p in error.problems]
-    return problems
+PLAN_PREFIXES = ("UPPLAN", "UPSIKYU", "UPHOSOKU")
+
+
+def client_files(
+    export: ClientMonthExport, options: WriteOptions, report: list[Substitution]
+) -> dict[str, bytes]:
+    """{prefix: MS932 bytes} of one client-month; raises CsvWriteError. Every record ends
+    with the line ending and no file has a header row, so the files of a recipient with
+    several users are these parts joined."""
+    snapshot, created_on = export.snapshot, export.created_on
+    return {
+        "UPPLAN": write_rows(UPPLAN, upplan_rows(snapshot, created_on), options, report),
+        "UPSIKYU": write_rows(UPSIKYU, upsikyu_rows(snapshot, created_on), options, report),
+        "UPHOSOKU": write_uphosoku([supplement_record(snapshot, export.history)], options, report),
+    }
 
 
 def build_file_sets(
@@ -221,33 +217,36 @@ def build_file_sets(
     sent_at: dt.datetime,
     options: WriteOptions | None = None,
 ) -> FileSet:
-    """One {UPPLAN, UPSIKYU, UPHOSOKU} unit per recipient; ValidationError when a value
-    cannot be written (with file, row and field)."""
+    """One {UPPLAN, UPSIKYU, UPHOSOKU} unit per recipient. Each client's records are written
+    once; a value that cannot be written raises ValidationError naming the client, file, row
+    and field (row numbers count within that client's records), and nothing is built."""
     options = options or WriteOptions()
     result = FileSet()
     grouped = _by_recipient(exports)
     if not grouped:
         raise ValidationError(NO_RECIPIENT_MESSAGE)
-    problems = export_problems(exports, options)
+    parts: dict[int, dict[str, bytes]] = {}
+    problems: list[str] = []
+    for export in exports:
+        if not export.recipients:
+            continue
+        try:
+            parts[id(export)] = client_files(export, options, result.substitutions)
+        except CsvWriteError as error:
+            name = export.snapshot["client"]["name"]
+            problems += [f"{name}さん: {problem_message(p)}" for p in error.problems]
     if problems:
         raise ValidationError(problems)
     month = exports[0].snapshot["month"].replace("-", "")
     for recipient, members in grouped.values():
-        plan_rows = [row for e in members for row in upplan_rows(e.snapshot, e.created_on)]
-        table7 = [row for e in members for row in upsikyu_rows(e.snapshot, e.created_on)]
-        supplements = [supplement_record(e.snapshot, e.history) for e in members]
-        report: list[Substitution] = []
         names = {
-            _file_name(prefix, month, sender_office_number, recipient, sent_at): data
-            for prefix, data in (
-                ("UPPLAN", _write(write_rows, UPPLAN, plan_rows, options, report)),
-                ("UPSIKYU", _write(write_rows, UPSIKYU, table7, options, report)),
-                ("UPHOSOKU", _write(write_uphosoku, supplements, options, report)),
+            _file_name(prefix, month, sender_office_number, recipient, sent_at): b"".join(
+                parts[id(member)][prefix] for member in members
             )
+            for prefix in PLAN_PREFIXES
         }
         result.files.update(names)
         result.units.append((recipient, list(names)))
-        result.substitutions += report
     return result
 
 
