@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -186,6 +187,21 @@ def _by_recipient(
     return dict(sorted(grouped.items()))
 
 
+def _number_problems(
+    sender: str, grouped: dict[tuple[str, str], tuple[Recipient, list[ClientMonthExport]]]
+) -> list[str]:
+    """File names need 10-digit 事業所番号 on both sides (REFERENCE §3.3)."""
+    problems = []
+    if not re.fullmatch(r"\d{10}", sender or ""):
+        problems.append("この事業所の事業所番号（10桁）が登録されていないため出力できません。")
+    for recipient, _members in grouped.values():
+        if not re.fullmatch(r"\d{10}", recipient.provider_number or ""):
+            problems.append(
+                f"{recipient.provider_name}: 事業所番号が10桁の数字ではないため送信先にできません。"
+            )
+    return problems
+
+
 def _write(write: Any, *args: Any) -> bytes:
     try:
         return write(*args)
@@ -226,7 +242,7 @@ def build_file_sets(
     if not grouped:
         raise ValidationError(NO_RECIPIENT_MESSAGE)
     parts: dict[int, dict[str, bytes]] = {}
-    problems: list[str] = []
+    problems = _number_problems(sender_office_number, grouped)
     for export in exports:
         if not export.recipients:
             continue
@@ -264,6 +280,9 @@ def build_delete_files(
     grouped = _by_recipient(exports, deleting=True)
     if not grouped:
         raise ValidationError(NO_RECIPIENT_MESSAGE)
+    problems = _number_problems(sender_office_number, grouped)
+    if problems:
+        raise ValidationError(problems)
     month = exports[0].snapshot["month"].replace("-", "")
     for recipient, members in grouped.values():
         name = _file_name("DLTPLAN", month, sender_office_number, recipient, sent_at)

@@ -505,3 +505,27 @@ def test_delete_goes_to_providers_of_earlier_versions_too(world, tw, ticket) -> 
     # a delete of the month also reaches the 通所介護 that received 第1版
     files = build_delete_files([export], sender_office_number="1370100000", sent_at=SENT_AT)
     assert {NAME.fullmatch(n)[4] for n in files.files} == {"11", "15", "17"}
+
+
+def test_a_provider_without_a_ten_digit_number_is_named(tw, ticket) -> None:  # noqa: ANN001
+    """The database keeps 事業所番号 at 10 digits; a stored version from before a correction
+    (or an office without its number) is refused with the name, never a broken file name."""
+    import dataclasses
+
+    from django.core.exceptions import ValidationError
+
+    export = client_month_export(ticket, today=TODAY)
+    snapshot = copy.deepcopy(export.snapshot)
+    for row in snapshot["rows"]:
+        if row["provider_number"] == tw.rental.provider_number:
+            row["provider_number"] = "12345"
+    export = dataclasses.replace(export, snapshot=snapshot)
+    for build in (build_file_sets, build_delete_files):
+        with pytest.raises(ValidationError) as caught:
+            build([export], sender_office_number="1370100000", sent_at=SENT_AT)
+        assert f"{tw.rental.name}: 事業所番号が10桁の数字ではないため送信先にできません。" in (
+            caught.value.messages
+        )
+    with pytest.raises(ValidationError) as caught:
+        build_delete_files([export], sender_office_number="", sent_at=SENT_AT)
+    assert "事業所番号（10桁）が登録されていない" in caught.value.messages[0]
