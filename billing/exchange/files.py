@@ -2,8 +2,8 @@
 
 * What is exported for a client-month (`ClientMonthExport`): a 交付済 ticket is exported from
   its latest `TicketVersion.snapshot` (what was handed over; 作成年月日 = that version's
-  作成年月日); any other ticket from the live snapshot, with a warning (作成年月日 = the export
-  day).
+  作成年月日); a 作成中 ticket from the live snapshot, with a warning that it (or its change
+  since 第n版) has not been handed over (作成年月日 = the export day).
 * Sending unit {UPPLAN + UPSIKYU + UPHOSOKU} per recipient (事業所番号 + サービス種類 2桁;
   satellites share the number): the three files share one ファイル連番. Each file carries, for
   every client the recipient serves that month, **all** in-scope lines of that client (not
@@ -59,8 +59,8 @@ NOT_DELIVERED_WARNING = (
     "{name}さんの{month}の利用票はまだ交付されていません。作成中の内容で出力します。"
 )
 CHANGED_AFTER_DELIVERY_WARNING = (
-    "{name}さんの{month}の利用票は第{number}版の交付後に変更されています。"
-    "交付済みの第{number}版の内容で出力します。"
+    "{name}さんの{month}の利用票は第{number}版の交付後の変更がまだ交付されていません。"
+    "作成中の内容で出力します。"
 )
 NO_RECIPIENT_MESSAGE = "送信先になる事業所（連携対象のサービスの予定）がありません。"
 
@@ -123,18 +123,15 @@ def client_month_export(ticket: ServiceTicket, *, today: dt.date) -> ClientMonth
         created_on = latest.created_on
         warnings: tuple[str, ...] = ()
         version_number: int | None = latest.number
-    elif latest is not None:
-        snapshot = latest.snapshot
-        created_on = latest.created_on
-        version_number = latest.number
-        warnings = (
-            CHANGED_AFTER_DELIVERY_WARNING.format(name=name, month=month, number=latest.number),
-        )
     else:
         snapshot = ticket_snapshot(ticket)
         created_on = today
         version_number = None
-        warnings = (NOT_DELIVERED_WARNING.format(name=name, month=month),)
+        warnings = (
+            CHANGED_AFTER_DELIVERY_WARNING.format(name=name, month=month, number=latest.number)
+            if latest is not None
+            else NOT_DELIVERED_WARNING.format(name=name, month=month),
+        )
     return ClientMonthExport(
         ticket=ticket,
         snapshot=snapshot,

@@ -529,3 +529,20 @@ def test_a_provider_without_a_ten_digit_number_is_named(tw, ticket) -> None:  # 
     with pytest.raises(ValidationError) as caught:
         build_delete_files([export], sender_office_number="", sent_at=SENT_AT)
     assert "事業所番号（10桁）が登録されていない" in caught.value.messages[0]
+
+
+def test_a_draft_with_earlier_versions_is_sent_as_it_is_now_with_a_warning(
+    world, tw, ticket
+) -> None:  # noqa: ANN001
+    _deliver(ticket, world.care_manager)
+    ticket.rows.filter(service_code="152443").update(planned_days=[2])
+    ticket.status = TicketStatus.DRAFT
+    ticket.save(update_fields=["status"])
+    export = client_month_export(ticket, today=TODAY)
+    assert export.version_number is None and export.created_on == TODAY
+    assert export.warnings == (
+        f"{tw.client.name}さんの2026年12月の利用票は第1版の交付後の変更がまだ交付されていません。"
+        "作成中の内容で出力します。",
+    )
+    days = [r["service_date"].day for r in upplan_rows(export.snapshot, export.created_on)]
+    assert days.count(2) == 1 and 9 not in days  # the live rows: 通所介護 only on the 2nd
