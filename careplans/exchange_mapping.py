@@ -28,7 +28,6 @@ Import (`careplan_import`) lives in `careplans.exchange_import`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -47,6 +46,7 @@ from careplans.exchange import (
 )
 from careplans.exchange.periods import format_period
 from careplans.exchange.scope import exchange_service_types, in_exchange_scope
+from careplans.exchange.values import phone_number, postal_code
 from careplans.models import CarePlan, SupportItem
 from clients.models import Certification, ServiceProvider
 from clients.selectors import client_facts_on
@@ -73,14 +73,8 @@ class ExportResult:
 # --- export ------------------------------------------------------------------------------
 
 
-def _postal(value: str) -> str:
-    digits = re.sub(r"\D", "", value or "")
-    return f"{digits[:3]}-{digits[3:]}" if len(digits) == 7 else ""
-
-
-def _phone(value: str) -> str:
-    cleaned = re.sub(r"[^0-9()+\-]", "", value or "")
-    return cleaned[:15]
+_postal = postal_code
+_phone = phone_number
 
 
 _period = format_period

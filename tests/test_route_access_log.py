@@ -72,6 +72,10 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_check_ack": "POST that records an acknowledgement; answers the panel",
     "careplans:monthly_delete": "GET confirmation logs care_plan:edit like row_delete; "
     "the walk's builder posts (tests/careplans/test_monthly_services.py checks the GET log)",
+    "billing:ticket_exchange_download": "ZIP download, logged as EXPORT "
+    "(tests/billing/test_ticket_exchange_views.py)",
+    "billing:exchange_month_download": "ZIP download, one EXPORT row per client in it "
+    "(tests/billing/test_ticket_exchange_views.py)",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -80,6 +84,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "clients:index": {"q": "石井", "status": "active"},
     "clients:expiring": {},
     "careplans:index": {"sort": "kana"},
+    "billing:exchange_month": {"month": "2026-12", "scope": "office"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;

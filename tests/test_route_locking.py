@@ -181,6 +181,11 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_checks": _READ,
     "billing:ticket_check_ack": "append-only: one acknowledgement per (ticket, rule, subject); "
     "a second is refused naming the first; the ticket's content is not changed",
+    # billing: ケアプランデータ連携 (exchange)
+    "billing:ticket_exchange": _READ,
+    "billing:ticket_exchange_download": _READ + " (builds the exchange CSV)",
+    "billing:exchange_month": _READ,
+    "billing:exchange_month_download": _READ + " (builds the exchange CSV)",
 }
 
 

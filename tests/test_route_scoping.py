@@ -279,6 +279,29 @@ ROUTES.update(
 )
 
 
+# --- billing: ケアプランデータ連携 of the month (exchange) ---------------------------------
+STAFF_ONLY |= {"billing:exchange_month", "billing:exchange_month_download"}
+
+
+def _own_ticket(world: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from billing.tickets.generate import generate_ticket
+    from tests.billing.ticket_world import make_ticket_world
+
+    tw = make_ticket_world(world.office, world.care_manager)
+    ticket, _ = generate_ticket(client=tw.client, month=dt.date(2026, 12, 1))
+    return {"pk": ticket.pk}
+
+
+ROUTES.update(
+    {
+        "billing:ticket_exchange": Route(_own_ticket),
+        "billing:ticket_exchange_download": Route(lambda w: {**_own_ticket(w), "kind": "plan"}),
+    }
+)
+
+
 # --- 閲覧記録の確認 (access-log review): 管理者 and 監査 of the office only ----------------
 # No object in the URL: the client or staff member is a query parameter. Every other role
 # of the office gets 403; a manager of another office gets 404 for this office's client or
