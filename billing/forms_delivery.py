@@ -77,6 +77,7 @@ class DeliverForm(forms.Form):
         methods = list(ConsentMethod.choices)
         if consent_policy == "signature":
             methods = [(value, label) for value, label in methods if value != ConsentMethod.ORAL]
+            self.fields["consent_note"].help_text = "必要なら確認の状況を記録します。"
         self.fields["consent_method"].choices = methods
         self.fields["copies"].choices = [(c.key, c.label) for c in candidates]
         if not candidates:

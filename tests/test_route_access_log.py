@@ -68,6 +68,12 @@ EXEMPT: dict[str, str] = {
     "clients:resources": "office directory (インフォーマル資源), no client data",
     "clients:resource_add": "office directory form, no client data",
     "clients:resource_edit": "office directory form, no client data",
+    "billing:ticket_version_print": "POST that queues a print job of a frozen version and "
+    "redirects to printing:status",
+    "billing:ticket_copies": "POST; a rejected save re-renders billing:ticket_delivery, which "
+    "logs (tests/billing/test_ticket_delivery_views.py)",
+    "billing:ticket_sends": "POST; a rejected save re-renders billing:ticket_delivery, which "
+    "logs (tests/billing/test_ticket_delivery_views.py)",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -76,6 +82,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "clients:index": {"q": "石井", "status": "active"},
     "clients:expiring": {},
     "careplans:index": {"sort": "kana"},
+    "billing:tickets_unsent": {"month": "2026-12"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;
@@ -193,6 +200,7 @@ REJECTED_POSTS = {
     "careplans:plan_edit": ROUTES["careplans:plan_edit"].kwargs,
     "careplans:revise": ROUTES["careplans:revise"].kwargs,
     "careplans:minor_change": ROUTES["careplans:minor_change"].kwargs,
+    "billing:ticket_deliver": ROUTES["billing:ticket_deliver"].kwargs,
 }
 
 
