@@ -77,6 +77,7 @@ def _page_context(
         ),
         "conflict": conflict,
         "conflict_subject": "写しの送付日",
+        "standalone": True,
         "documents": DOCUMENTS,
         "can_deliver": request.actor.can_write_plans and not ticket.is_claimed,
         "can_record_sends": request.actor.can_write,
@@ -313,12 +314,12 @@ def tickets_unsent(request: HttpRequest) -> HttpResponse:
         )
     unsent = delivery.unsent_providers(request.actor, month)
     record_search(request, subject_type="ticket:unsent", query={"month": f"{month:%Y-%m}"})
-    chosen = set(request.POST.getlist("items")) if request.method == "POST" else None
+    chosen = set(request.POST.getlist("items")) if request.method == "POST" else None  # kept
     groups = [
         (
             group,
             [
-                (item, value, chosen is None or value in chosen)
+                (item, value, chosen is not None and value in chosen)
                 for item in group.tickets
                 for value in [f"{item.version_id}:{group.provider.pk}"]
             ],

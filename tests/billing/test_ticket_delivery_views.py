@@ -357,7 +357,7 @@ def test_unsent_page_lists_and_bulk_sends(world, login, tw, ticket) -> None:  # 
         {"month": "2026-12", "items": f"{version.pk}:{tw.day_service.pk}", "method": "fax"},
     )
     assert response.status_code == 200
-    assert "この項目は必須です" in response.content.decode() or "必須" in response.content.decode()
+    assert "このフィールドは必須です。" in response.content.decode()
     assert ProviderTicketSend.objects.count() == 2
     assert http.get(url, {"month": "nonsense"}).status_code == 200
 
