@@ -419,3 +419,44 @@ def test_delivery_overview_query_count(actor, ticket, django_assert_num_queries)
     with django_assert_num_queries(4):
         overview = delivery.delivery_overview(ticket)
     assert [view.version.number for view in overview.versions] == [1, 2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_delivering_at_once_make_one_version(world, tw) -> None:  # noqa: ANN001
+    """Both loaded the same ticket version; the row lock lets one through, the other is
+    refused as stale (nothing written twice)."""
+    import threading
+
+    from django.db import connection
+
+    ticket, _ = generate_ticket(client=tw.client, month=DECEMBER)
+    loaded = ticket.version
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt(staff) -> None:  # noqa: ANN001
+        try:
+            barrier.wait()
+            delivery.ticket_deliver(
+                actor=actor_for(staff),
+                ticket=ServiceTicket.objects.get(pk=ticket.pk),
+                created_on=today(),
+                received_by="本人",
+                consent_method="signature",
+                expected_version=loaded,
+            )
+            outcomes.append("delivered")
+        except StaleEditError:
+            outcomes.append("stale")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=attempt, args=(s,)) for s in (world.care_manager, world.manager)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["delivered", "stale"]
+    assert TicketVersion.objects.filter(ticket=ticket).count() == 1

@@ -378,3 +378,25 @@ def test_unsent_page_query_count_is_independent_of_tickets(world, login) -> None
     with CaptureQueriesContext(connection) as large:
         assert http.get(url, {"month": "2026-12"}).status_code == 200
     assert len(large) == len(small)
+
+
+def test_support_client_under_a_center_gets_the_center_copy(world, login) -> None:  # noqa: ANN001
+    support = make_ticket_world(world.office, world.care_manager, care_level="12")
+    support.client.entrusting_center = "みどり地域包括支援センター"
+    support.client.save()
+    ticket, _ = generate_ticket(client=support.client, month=DECEMBER)
+    http = login(world.care_manager)
+    url = reverse("billing:ticket_deliver", args=[ticket.pk])
+    page = http.get(url).content.decode()
+    assert "地域包括支援センター（委託元）：みどり地域包括支援センター" in page
+    assert http.post(url, form_data(ticket, copies="center")).status_code == 302
+    made = TicketCopy.objects.get()
+    assert (made.kind, made.recipient_name, made.contact_id) == (
+        "center",
+        "みどり地域包括支援センター",
+        None,
+    )
+    assert (
+        "委託元へ送付"
+        in http.get(reverse("billing:ticket_delivery", args=[ticket.pk])).content.decode()
+    )
