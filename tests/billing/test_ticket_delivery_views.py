@@ -400,3 +400,19 @@ def test_support_client_under_a_center_gets_the_center_copy(world, login) -> Non
         "委託元へ送付"
         in http.get(reverse("billing:ticket_delivery", args=[ticket.pk])).content.decode()
     )
+
+
+def test_deliver_form_and_save_query_counts(
+    world, login, tw, ticket, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
+    for number in range(3):
+        ClientContactFactory(client=tw.client, ticket_copy_role="guardian", priority=number + 1)
+    http = login(world.care_manager)
+    url = reverse("billing:ticket_deliver", args=[ticket.pk])
+    http.get(url)  # warm the fee schedule cache
+    with django_assert_max_num_queries(20):
+        assert http.get(url).status_code == 200
+    keys = [c.key for c in delivery.copy_candidates(ticket, "23")]
+    with django_assert_max_num_queries(36):
+        assert http.post(url, form_data(ticket) | {"copies": keys}).status_code == 302
+    assert TicketCopy.objects.count() == 3
