@@ -76,6 +76,12 @@ EXEMPT: dict[str, str] = {
     "(tests/billing/test_ticket_exchange_views.py)",
     "billing:exchange_month_download": "ZIP download, one EXPORT row per client in it "
     "(tests/billing/test_ticket_exchange_views.py)",
+    "billing:ticket_version_print": "POST that queues a print job of a frozen version and "
+    "redirects to printing:status",
+    "billing:ticket_copies": "POST; a rejected save re-renders billing:ticket_delivery, which "
+    "logs (tests/billing/test_ticket_delivery_views.py)",
+    "billing:ticket_sends": "POST; a rejected save re-renders billing:ticket_delivery, which "
+    "logs (tests/billing/test_ticket_delivery_views.py)",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -85,6 +91,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "clients:expiring": {},
     "careplans:index": {"sort": "kana"},
     "billing:exchange_month": {"month": "2026-12", "scope": "office"},
+    "billing:tickets_unsent": {"month": "2026-12"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;
@@ -202,6 +209,7 @@ REJECTED_POSTS = {
     "careplans:plan_edit": ROUTES["careplans:plan_edit"].kwargs,
     "careplans:revise": ROUTES["careplans:revise"].kwargs,
     "careplans:minor_change": ROUTES["careplans:minor_change"].kwargs,
+    "billing:ticket_deliver": ROUTES["billing:ticket_deliver"].kwargs,
 }
 
 

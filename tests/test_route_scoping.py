@@ -302,6 +302,61 @@ ROUTES.update(
 )
 
 
+# --- billing: 交付・同意, versions, copies, 提供票 sends (the delivery engineer's routes) -----
+# The month's unsent list has no object in the URL; it lists the caller's caseload (office
+# for 管理者・事務・監査) — tests/billing/test_ticket_delivery*.py prove its scoping.
+STAFF_ONLY |= {"billing:tickets_unsent"}
+
+
+def _delivery_ticket(world: World) -> Any:
+    import datetime as dt
+
+    from billing.tickets.generate import generate_ticket
+    from tests.billing.ticket_world import make_ticket_world
+
+    tw = make_ticket_world(world.office, world.care_manager)
+    ticket, _ = generate_ticket(client=tw.client, month=dt.date(2026, 12, 1))
+    return ticket
+
+
+def _delivery_ticket_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": _delivery_ticket(world).pk}
+
+
+def _delivery_delivered_ticket(world: World) -> Any:
+    from django.utils import timezone
+
+    from billing.delivery import ticket_deliver
+    from caremgmt.access import actor_for
+
+    ticket = _delivery_ticket(world)
+    ticket_deliver(
+        actor=actor_for(world.care_manager),
+        ticket=ticket,
+        created_on=timezone.localdate(),
+        received_by="本人",
+        consent_method="signature",
+        expected_version=ticket.version,
+    )
+    return ticket
+
+
+ROUTES.update(
+    {
+        "billing:ticket_delivery": Route(_delivery_ticket_kwargs),
+        "billing:ticket_delivery_panel": Route(_delivery_ticket_kwargs),
+        "billing:ticket_deliver": Route(_delivery_ticket_kwargs),
+        "billing:ticket_version_print": Route(
+            lambda w: {"pk": _delivery_delivered_ticket(w).pk, "number": 1},
+            method="post",
+            data={"document": "client"},
+        ),
+        "billing:ticket_copies": Route(_delivery_ticket_kwargs, method="post"),
+        "billing:ticket_sends": Route(_delivery_ticket_kwargs, method="post"),
+    }
+)
+
+
 # --- 閲覧記録の確認 (access-log review): 管理者 and 監査 of the office only ----------------
 # No object in the URL: the client or staff member is a query parameter. Every other role
 # of the office gets 403; a manager of another office gets 404 for this office's client or
