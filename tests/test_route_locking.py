@@ -171,6 +171,13 @@ EXEMPT: dict[str, str] = {
     "careplans:no_meeting": "a state transition 原案 → 会議済 refused unless the plan is 原案",
     "careplans:confirm": "a state transition refused unless the plan is ready (checked locked)",
     "careplans:revise": "creates the next plan version; refused when a draft already exists",
+    # billing: print the whole month
+    "billing:print_runs": _CREATE + " (a run; a second active run of the scope is refused "
+    "by a partial unique index)",
+    "billing:print_run": _READ + " (the poll may move rendering → merging: a conditional UPDATE)",
+    "billing:print_run_download": _READ,
+    "billing:print_run_retry": "conditional status moves only (failed jobs → queued, run → "
+    "queued); idempotent, no field values are overwritten",
 }
 
 
