@@ -225,6 +225,7 @@ class RssWatch:
     def __init__(self, pid: int) -> None:
         self.main = psutil.Process(pid)
         self.peak: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}
         self.main_peak = 0
 
     def sample(self) -> None:
@@ -236,9 +237,14 @@ class RssWatch:
         for child in children:
             try:
                 rss = child.memory_info().rss
+                times = child.cpu_times()
             except psutil.NoSuchProcess:
                 continue
             self.peak[child.pid] = max(self.peak.get(child.pid, 0), rss)
+            self.cpu[child.pid] = max(self.cpu.get(child.pid, 0.0), times.user + times.system)
+
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
 
 
 def follow(run: PrintRun, watch: RssWatch, timeout: float) -> dict[str, float]:
@@ -269,6 +275,8 @@ def follow(run: PrintRun, watch: RssWatch, timeout: float) -> dict[str, float]:
 
 def run_once(staff: Staff, watch: RssWatch, label: str) -> None:
     actor = actor_for(staff)
+    watch.sample()
+    cpu_before = watch.cpu_seconds()
     with transaction.atomic():
         run = service.start_print_run(actor=actor, month=MONTH)
     marks = follow(run, watch, ARGS.timeout)
@@ -291,6 +299,12 @@ def run_once(staff: Staff, watch: RssWatch, label: str) -> None:
             f"merged PDF: {merge.document_count} documents, {merge.page_count} pages, "
             f"{merge.byte_size / 1024:.0f} KB"
         )
+    cpu = watch.cpu_seconds() - cpu_before
+    print(
+        f"worker CPU (children, user+system): {cpu:.1f} s = "
+        f"{cpu * 1000 / counts.total:.0f} ms per document; on {ARGS.concurrency} idle cores "
+        f"that is ~{ARGS.concurrency * counts.total / cpu:.1f} documents/s"
+    )
     if rendered:
         print(f"documents per second: {counts.total / render_seconds:.1f}")
 
@@ -322,9 +336,9 @@ def main() -> None:
             + f" ({len(peaks)} children seen); worker main {watch.main_peak / 2**20:.0f} MB"
         )
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)  # our own worker's session only
+        worker.terminate()  # warm shutdown of our own worker: it stops its children
         try:
-            worker.wait(timeout=30)
+            worker.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
