@@ -433,3 +433,32 @@ def test_merged_pdf_of_real_renders_has_every_page(
 
         pages = extract_pdf_text(handle.read())
     assert len(pages) == merge.page_count
+
+
+def test_a_run_that_stopped_moving_offers_retry_and_stops_polling(
+    world, login, renders, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
+    """The build message was lost (Redis restarted, worker killed before the ack): after
+    STALE_AFTER without progress the page says so, stops polling and offers 再実行."""
+    _tickets(world, 1)
+    with django_capture_on_commit_callbacks(execute=False):  # the build never runs
+        run = service.start_print_run(actor=actor_for(world.care_manager), month=DECEMBER)
+    PrintRun.objects.filter(pk=run.pk).update(updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    http = login(world.care_manager)
+    url = reverse("billing:print_run", kwargs={"pk": run.pk})
+    text = http.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "処理が止まった可能性があります" in text and "hx-trigger" not in text
+    assert "再実行する" in text
+    # 監査 sees the state but gets no button.
+    assert "再実行する" not in login(world.auditor).get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        fragment = http.post(
+            reverse("billing:print_run_retry", kwargs={"pk": run.pk}),
+            headers={"HX-Request": "true"},
+        )
+    assert fragment.status_code == 200
+    assert 'hx-trigger="every 2s"' in fragment.content.decode()  # queued again: polling
+    run.refresh_from_db()
+    assert run.status == PrintRunStatus.RENDERING  # built; the next poll merges
+    _finish(run, django_capture_on_commit_callbacks)
+    assert run.status == PrintRunStatus.DONE
