@@ -462,3 +462,22 @@ def test_a_run_that_stopped_moving_offers_retry_and_stops_polling(
     assert run.status == PrintRunStatus.RENDERING  # built; the next poll merges
     _finish(run, django_capture_on_commit_callbacks)
     assert run.status == PrintRunStatus.DONE
+
+
+@pytest.mark.parametrize("runs", [1, 3])
+def test_run_list_has_a_fixed_query_count(
+    world, login, runs, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
+    for index in range(runs):
+        PrintRun.objects.create(
+            office=world.office,
+            month=dt.date(2026, 1 + index, 1),
+            care_manager=world.care_manager,
+            started_by=world.care_manager,
+            status=PrintRunStatus.DONE,
+        )
+    http = login(world.care_manager)
+    # session, user, memberships, session save (3) + the runs with their counts (one query)
+    with django_assert_max_num_queries(7):
+        response = http.get(reverse("billing:print_runs"))
+    assert response.content.decode().count("billing/print-runs/") >= runs
