@@ -79,6 +79,7 @@ def _start(actor, capture, care_manager_id=None):  # noqa: ANN001, ANN202
 
 def _finish(run, capture):  # noqa: ANN001, ANN202
     """What the progress poll does once every document is done: merge (eagerly here)."""
+    run.refresh_from_db()  # the poll loads the run fresh
     with capture(execute=True):
         progress = service.run_progress(run)
     run.refresh_from_db()
@@ -481,3 +482,32 @@ def test_run_list_has_a_fixed_query_count(
     with django_assert_max_num_queries(7):
         response = http.get(reverse("billing:print_runs"))
     assert response.content.decode().count("billing/print-runs/") >= runs
+
+
+def test_a_ticket_that_cannot_be_built_fails_the_run_by_name_and_retry_finishes_it(
+    world, renders, monkeypatch, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
+    tickets = _tickets(world, 2)
+    broken_id = tickets[0].pk
+    real_snapshot = print_run_worker.ticket_snapshot
+
+    def snapshot(ticket):  # noqa: ANN001, ANN202
+        if ticket.pk == broken_id:
+            raise ValueError("engine refused")
+        return real_snapshot(ticket)
+
+    monkeypatch.setattr(print_run_worker, "ticket_snapshot", snapshot)
+    actor = actor_for(world.care_manager)
+    run = _start(actor, django_capture_on_commit_callbacks)
+    assert run.status == PrintRunStatus.FAILED
+    assert tickets[0].client.name in run.error and "1人分" in run.error
+    assert PrintRunItem.objects.filter(run=run).count() == 5  # the other client is kept
+    # Not active: a failed run does not hold the scope.
+    assert not run.is_active
+
+    monkeypatch.setattr(print_run_worker, "ticket_snapshot", real_snapshot)
+    with django_capture_on_commit_callbacks(execute=True):
+        service.retry_print_run(actor=actor, run=run)
+    _finish(run, django_capture_on_commit_callbacks)
+    assert run.status == PrintRunStatus.DONE and run.error == ""
+    assert PrintRunMerge.objects.get(run=run).document_count == 10
