@@ -40,6 +40,7 @@ from caremgmt.access import CASELOAD_ROLES, Actor, get_visible_or_404, visible
 from caremgmt.models import Membership, PrintJob, Staff
 from caremgmt.models.printing import PrintJobStatus
 from caremgmt.printing import services as printing_services
+from caremgmt.printing.tasks import render_print_job
 from clients.models import ServiceProvider
 
 BUSY_MESSAGE = "同じ範囲の一括印刷が実行中です。終わるまでお待ちください。"
@@ -156,6 +157,23 @@ def _failed_jobs(run: PrintRun) -> list[PrintJob]:
     )
 
 
+def _requeue_lost_renders(run: PrintRun) -> int:
+    """Jobs still queued long after they were requested: their message was lost (a broker
+    restart, a purge). Sending it again is safe: the render claims queued → rendering, so a
+    duplicate message does nothing."""
+    job_ids = PrintRunItem.objects.filter(run=run).values("job_id")
+    lost = list(
+        PrintJob.objects.filter(
+            pk__in=job_ids,
+            status=PrintJobStatus.QUEUED,
+            created_at__lt=timezone.now() - STALE_AFTER,
+        ).values_list("pk", flat=True)
+    )
+    for job_id in lost:
+        render_print_job.delay_on_commit(job_id)
+    return len(lost)
+
+
 def retry_print_run(*, actor: Actor, run: PrintRun) -> PrintRun:
     """再実行: queue failed (or stuck) documents again and build what is missing. Safe to
     press any time: every step is idempotent, so each document ends up in the run once."""
@@ -168,6 +186,7 @@ def retry_print_run(*, actor: Actor, run: PrintRun) -> PrintRun:
             # IllegalPrintJobTransition: someone else queued it meanwhile.
             with contextlib.suppress(printing_services.IllegalPrintJobTransition):
                 printing_services.print_job_retry(actor=actor, job=job)
+        _requeue_lost_renders(run)
         if run.status == PrintRunStatus.MERGING:
             merge_print_run.delay_on_commit(run.pk)
         else:
@@ -215,12 +234,15 @@ class RunProgress:
 
     @property
     def stale(self) -> bool:
-        """Building or merging with no sign of life: the worker probably died."""
-        return (
-            self.run.status
-            in (PrintRunStatus.QUEUED, PrintRunStatus.BUILDING, PrintRunStatus.MERGING)
-            and timezone.now() - self.run.updated_at > STALE_AFTER
-        )
+        """No sign of life for STALE_AFTER: the worker died or a message was lost."""
+        if not self.run.is_active:
+            return False
+        latest = self.run.updated_at
+        if self.run.status == PrintRunStatus.RENDERING:
+            if not self.counts.pending:
+                return False
+            latest = max(latest, self.counts.last_activity or latest)
+        return timezone.now() - latest > STALE_AFTER
 
     @property
     def percent(self) -> int:

@@ -16,6 +16,7 @@ killed worker finishes the run with every document exactly once:
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from itertools import groupby
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from billing.models import PrintRun, PrintRunItem, PrintRunMerge, PrintRunStatus, ServiceTicket
@@ -153,10 +154,18 @@ class Counts:
     failed: int
     reused: int
     tickets: int
+    # The newest render start or finish among the run's documents (a sign of life).
+    last_started: dt.datetime | None = None
+    last_finished: dt.datetime | None = None
 
     @property
     def pending(self) -> int:
         return self.total - self.done - self.failed
+
+    @property
+    def last_activity(self) -> dt.datetime | None:
+        moments = [m for m in (self.last_started, self.last_finished) if m is not None]
+        return max(moments) if moments else None
 
 
 def run_counts(run_id: int) -> Counts:
@@ -167,6 +176,8 @@ def run_counts(run_id: int) -> Counts:
         failed=Count("pk", filter=Q(job__status=PrintJobStatus.FAILED)),
         reused=Count("pk", filter=Q(reused=True)),
         tickets=Count("ticket_id", distinct=True),
+        last_started=Max("job__started_at"),
+        last_finished=Max("job__finished_at"),
     )
     return Counts(**figures)
 

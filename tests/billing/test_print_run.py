@@ -511,3 +511,27 @@ def test_a_ticket_that_cannot_be_built_fails_the_run_by_name_and_retry_finishes_
     _finish(run, django_capture_on_commit_callbacks)
     assert run.status == PrintRunStatus.DONE and run.error == ""
     assert PrintRunMerge.objects.get(run=run).document_count == 10
+
+
+def test_lost_render_messages_are_sent_again_by_retry(
+    world, login, renders, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
+    """The renders were enqueued but their messages were lost (broker restart): the jobs stay
+    queued, the run stops moving; 再実行 sends them again and the run finishes."""
+    _tickets(world, 1)
+    actor = actor_for(world.care_manager)
+    with django_capture_on_commit_callbacks(execute=False):
+        run = service.start_print_run(actor=actor, month=DECEMBER)
+    with django_capture_on_commit_callbacks(execute=False):  # render messages dropped
+        print_run_worker.build_run(run.pk)
+    long_ago = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    PrintJob.objects.filter(pk__in=PrintRunItem.objects.values("job")).update(created_at=long_ago)
+    PrintRun.objects.filter(pk=run.pk).update(updated_at=long_ago)
+    run.refresh_from_db()
+    progress = service.run_progress(run)
+    assert run.status == PrintRunStatus.RENDERING and progress.stale and progress.can_retry
+    with django_capture_on_commit_callbacks(execute=True):
+        service.retry_print_run(actor=actor, run=run)
+    assert len(renders) == 3
+    _finish(run, django_capture_on_commit_callbacks)
+    assert run.status == PrintRunStatus.DONE
