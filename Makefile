@@ -42,6 +42,7 @@ worker: install
 
 bench: install sysdeps
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+	@echo "== bench/month_print.py"; $(PY) bench/month_print.py
 
 lint: install
 	@$(VENV)/bin/ruff check .

@@ -198,6 +198,13 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_copies": "each copy's 送付日 is saved only if it still holds the value the "
     "page was loaded with (compare and set; tests/billing/test_ticket_delivery*.py)",
     "billing:ticket_sends": _CREATE + " (one send per version × provider, a unique constraint)",
+    # billing: print the whole month
+    "billing:print_runs": _CREATE + " (a run; a second active run of the scope is refused "
+    "by a partial unique index)",
+    "billing:print_run": _READ + " (the poll may move rendering → merging: a conditional UPDATE)",
+    "billing:print_run_download": _READ,
+    "billing:print_run_retry": "conditional status moves only (failed jobs → queued, run → "
+    "queued); idempotent, no field values are overwritten",
 }
 
 

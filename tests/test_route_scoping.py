@@ -357,6 +357,60 @@ ROUTES.update(
 )
 
 
+# --- billing: print the whole month (一括印刷; tests/billing/test_print_run.py) ----------
+STAFF_ONLY |= {"billing:print_runs"}  # start form + the actor's visible runs (no object)
+
+
+def _own_print_run(world: World) -> dict[str, Any]:
+    """A finished run of the care manager's caseload: one client, one done document, one
+    merged file that was never written (the owner's download answers 410, not 404)."""
+    import datetime as dt
+
+    from billing.models import PrintRun, PrintRunItem, PrintRunMerge, ServiceTicket
+    from caremgmt.models import PrintJob
+
+    client_id = _own_client(world)["pk"]
+    month = dt.date(2026, 12, 1)
+    ticket = ServiceTicket.objects.create(client_id=client_id, month=month)
+    job = PrintJob.objects.create(
+        office=world.office,
+        client_id=client_id,
+        kind="ticket:client",
+        subject_id=ticket.pk,
+        content_hash=f"{ticket.pk:064d}",
+        filename="ticket.pdf",
+        html="<p>x</p>",
+        status="done",
+        page_count=2,
+        requested_by=world.care_manager,
+    )
+    run = PrintRun.objects.create(
+        office=world.office,
+        month=month,
+        care_manager=world.care_manager,
+        started_by=world.care_manager,
+        status="done",
+    )
+    PrintRunItem.objects.create(
+        run=run, ticket=ticket, document="client", care_manager=world.care_manager, job=job
+    )
+    merge = PrintRunMerge.objects.create(
+        run=run,
+        care_manager=world.care_manager,
+        file="print/route-scoping-missing-run.pdf",
+        filename="run.pdf",
+    )
+    return {"pk": run.pk, "merge_pk": merge.pk}
+
+
+ROUTES.update(
+    {
+        "billing:print_run": Route(lambda w: {"pk": _own_print_run(w)["pk"]}),
+        "billing:print_run_download": Route(_own_print_run),
+        "billing:print_run_retry": Route(lambda w: {"pk": _own_print_run(w)["pk"]}, method="post"),
+    }
+)
+
 # --- 閲覧記録の確認 (access-log review): 管理者 and 監査 of the office only ----------------
 # No object in the URL: the client or staff member is a query parameter. Every other role
 # of the office gets 403; a manager of another office gets 404 for this office's client or

@@ -11,6 +11,7 @@ from billing.models.delivery import (
     TicketCopy,
     TicketVersion,
 )
+from billing.models.print_run import *  # noqa: F403 - PrintRun, PrintRunItem, PrintRunMerge
 from billing.models.tickets import (
     RentalPriceCap,
     RowSource,
