@@ -38,7 +38,7 @@ test: install sysdeps browser
 	@$(PY) -m pytest -q
 
 worker: install
-	@$(VENV)/bin/celery -A caremgmt worker -l info
+	@$(VENV)/bin/celery -A caremgmt worker -Q celery,pdf -l info
 
 bench: install sysdeps
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
