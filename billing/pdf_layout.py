@@ -16,10 +16,11 @@ never computes money — yen and units are copied from the snapshot, only format
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from billing.pdf_text import PT, Line, fit_line, width, wrap
+from billing.pdf_text import PT, Line, wrap
 from billing.tickets.month import holidays_in_month
 from caremgmt.wareki import wareki_date, wareki_month
 
@@ -54,8 +55,9 @@ THICK = 0.45
 
 @dataclass(frozen=True, slots=True)
 class Box:
-    """One line of text across the sheet (see billing.pdf_text): top and height in mm."""
+    """A line (or a segment of a line) of text (see billing.pdf_text), in mm."""
 
+    x: float
     y: float
     h: float
     size: float
@@ -63,7 +65,10 @@ class Box:
 
     @property
     def style(self) -> str:
-        return f"top:{self.y:.2f}mm;font-size:{self.size}pt;line-height:{self.h:.2f}mm"
+        return (
+            f"left:{self.x:.2f}mm;top:{self.y:.2f}mm;width:{SHEET_W - self.x:.2f}mm;"
+            f"font-size:{self.size}pt;line-height:{self.h:.2f}mm"
+        )
 
 
 class Ruler:
@@ -81,9 +86,7 @@ class Ruler:
         (self.thick if thick else self.thin).append(f"M{x:.2f} {y0:.2f}V{y1:.2f}")
 
     def rect(self, x: float, y: float, w: float, h: float, thick: bool = False) -> None:
-        (self.thick if thick else self.thin).append(
-            f"M{x:.2f} {y:.2f}h{w:.2f}v{h:.2f}h{-w:.2f}z"
-        )
+        (self.thick if thick else self.thin).append(f"M{x:.2f} {y:.2f}h{w:.2f}v{h:.2f}h{-w:.2f}z")
 
     def fill(self, x: float, y: float, w: float, h: float, color: str = SHADE) -> None:
         self.fills.setdefault(color, []).append(f"M{x:.2f} {y:.2f}h{w:.2f}v{h:.2f}h{-w:.2f}z")
@@ -98,13 +101,13 @@ class Ruler:
         for width, paths in ((THIN, self.thin), (THICK, self.thick)):
             if paths:
                 parts.append(
-                    f'<path fill="none" stroke="#000" stroke-width="{width}" '
-                    f'd="{"".join(paths)}"/>'
+                    f'<path fill="none" stroke="#000" stroke-width="{width}" d="{"".join(paths)}"/>'
                 )
         parts.append("</svg>")
         return "".join(parts)
 
 
+MAX_CHAIN = 6  # lines per text box: WeasyPrint lays out the rest of a box for every line
 SIZES = {"s5": 5.0, "s55": 5.5, "s6": 6.0, "s65": 6.5, "s7": 7.0, "s8": 8.0, "s9": 9.0,
          "s10": 10.0, "s12": 12.0}  # fmt: skip
 
@@ -116,7 +119,9 @@ class Sheet:
     svg: str = ""
     boxes: list[Box] = field(default_factory=list)
 
-    def put(self, x: float, y: float, room: float, text: Any, size: float, align: str = "l") -> None:
+    def put(
+        self, x: float, y: float, room: float, text: Any, size: float, align: str = "l"
+    ) -> None:
         """One line of text centred vertically on y, in `room` mm from x (cut to fit)."""
         if text in (None, ""):
             return
@@ -151,10 +156,29 @@ class Sheet:
 
     def close(self) -> None:
         self.svg = self.ruler.svg()
-        self.boxes = [
-            Box(line.y - line.height / 2, line.height, line.size, line.text())
-            for line in sorted(self.lines.values(), key=lambda line: (line.y, line.size))
-        ]
+        self.boxes = [_chain_box(chain) for chain in _chains(self.lines.values())]
+
+
+def _chains(lines: Any) -> list[list[Line]]:
+    """Lines of one size in runs at an even pitch: each run becomes ONE text box of several
+    lines, since WeasyPrint costs far less per line inside a box than per box."""
+    chains: list[list[Line]] = []
+    for line in sorted(lines, key=lambda line: (line.size, line.y)):
+        chain = chains[-1] if chains else None
+        if chain is None or chain[-1].size != line.size or len(chain) >= MAX_CHAIN:
+            chains.append([line])
+        elif len(chain) == 1 or abs((line.y - chain[-1].y) - (chain[1].y - chain[0].y)) < 0.005:
+            chain.append(line)
+        else:
+            chains.append([line])
+    return chains
+
+
+def _chain_box(chain: list[Line]) -> Box:
+    pitch = chain[1].y - chain[0].y if len(chain) > 1 else chain[0].height
+    left = math.floor(min(line.left for line in chain) * 10) / 10
+    text = "\n".join(line.text(left) for line in chain)
+    return Box(left, chain[0].y - pitch / 2, pitch, chain[0].size, text)
 
 
 # --- formatting (no arithmetic on money) -------------------------------------------------
@@ -211,9 +235,7 @@ def _header(sheet: Sheet, snapshot: dict[str, Any], confirmation: bool) -> float
     cert = snapshot["certification"]
     short_stay = snapshot.get("short_stay") or {}
     y, h = 7.0, 6.4
-    state = "認定済・申請中".replace(
-        cert["state_label"], f"【{cert['state_label']}】"
-    )
+    state = "認定済・申請中".replace(cert["state_label"], f"【{cert['state_label']}】")
     rows: list[list[tuple[str, str, float, float, str]]] = [
         [
             ("", state, 0, 30, "s8"),
@@ -256,7 +278,13 @@ def _header(sheet: Sheet, snapshot: dict[str, Any], confirmation: bool) -> float
                 32,
                 "s7",
             ),
-            ("前月までの\n短期入所利用日数", f"{short_stay.get('days_before_month', 0)} 日", 24, 16, "s8"),
+            (
+                "前月までの\n短期入所利用日数",
+                f"{short_stay.get('days_before_month', 0)} 日",
+                24,
+                16,
+                "s8",
+            ),
         ],
     ]
     for index, fields in enumerate(rows):
@@ -373,7 +401,12 @@ def _grid_row(sheet: Sheet, y: float, row: dict[str, Any], month_days: int, week
         sheet.put(GRID_X + COL_TIME + COL_CONTENT + 0.6, line, COL_PROVIDER - 1.2, text, size)
     for line, label, days, count in (
         (lines[0], "予定", row["planned_days"], num(row["planned_count"])),
-        (lines[1], "実績", row["actual_days"], num(row["actual_count"]) if row["actual_days"] else ""),
+        (
+            lines[1],
+            "実績",
+            row["actual_days"],
+            num(row["actual_count"]) if row["actual_days"] else "",
+        ),
     ):
         sheet.put(DAYS_X - COL_KIND, line, COL_KIND, label, size, "c")
         mark = FULL_DIGITS[row["count_per_date"]] if 0 < row["count_per_date"] < 10 else "＊"
@@ -389,7 +422,9 @@ def ticket_sheets(
     """The 第6表 sheets: header and grid, as many sheets as the rows need."""
     month = month_of(snapshot)
     month_days = days_in(month)
-    weekdays = "".join(WEEKDAYS[(month + dt.timedelta(days=n)).weekday()] for n in range(month_days))
+    weekdays = "".join(
+        WEEKDAYS[(month + dt.timedelta(days=n)).weekday()] for n in range(month_days)
+    )
     chunks = [rows[:FIRST_SHEET_ROWS]]
     rest = rows[FIRST_SHEET_ROWS:]
     while rest:

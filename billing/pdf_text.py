@@ -19,11 +19,13 @@ from functools import lru_cache
 from pathlib import Path
 
 PT = 25.4 / 72  # one point in mm
+SPLIT_GAP = 300.0  # mm of padding worth a box of its own (measured, docs/tickets.md)
 # A tab with `tab-size: 1px` advances 1.024 CSS px whatever the text before it (measured with
 # WeasyPrint 70 / Pango here: the stop is relative, and 1 px goes to Pango as 1024 units
 # where WeasyPrint counts 1000). Glyph advances are not rounded.
 TAB = 1.024 * 25.4 / 96
 IDEOGRAPHIC_SPACE = "\u3000"
+EN_SPACE = "\u2002"  # ½ em in IPAex
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
     "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
@@ -101,18 +103,26 @@ class Line:
             x += spare if align == "r" else spare / 2
         self.pieces.append((x, text))
 
-    def text(self) -> str:
+    @property
+    def left(self) -> float:
+        return min(x for x, _ in self.pieces)
+
+    def text(self, left: float = 0.0) -> str:
+        """The whole line as one string starting at `left` mm (≤ the first piece's x)."""
         em = self.size * PT
-        out: list[str] = []
-        x = 0.0
+        parts: list[str] = []
+        x = 0.0  # relative to left
         for target, piece in sorted(self.pieces):
+            target -= left
             if target > x:
-                spaces = max(0, math.floor((target - x) / em) - 1)
-                out.append(IDEOGRAPHIC_SPACE * spaces)
-                x += spaces * em
-                tabs = round((target - x) / TAB)
-                out.append("\t" * tabs)
+                # 1 em ideographic spaces, one ½ em space, then tabs of 0.27 mm
+                for char, step in ((IDEOGRAPHIC_SPACE, em), (EN_SPACE, em / 2)):
+                    count = max(0, math.floor((target - x) / step))
+                    parts.append(char * count)
+                    x += count * step
+                tabs = max(0, round((target - x) / TAB))
+                parts.append("\t" * tabs)
                 x += tabs * TAB
-            out.append(piece)
+            parts.append(piece)
             x += width(piece, self.size)
-        return "".join(out)
+        return "".join(parts)

@@ -67,7 +67,11 @@ def _provider_rows(
 
 
 def ticket_sheets_for(
-    snapshot: dict[str, Any], document: str, provider_id: int | None = None, *, all_rows: bool = False
+    snapshot: dict[str, Any],
+    document: str,
+    provider_id: int | None = None,
+    *,
+    all_rows: bool = False,
 ) -> list[Sheet]:
     """The finished sheets of one document (利用票 sheets, then 別表 sheets)."""
     if document not in DOCUMENTS:
@@ -75,9 +79,11 @@ def ticket_sheets_for(
     totals = snapshot["totals"]
     if document == PROVIDER:
         provider, numbers = _provider_rows(snapshot, provider_id)
-        rows = snapshot["rows"] if all_rows else [
-            row for row in snapshot["rows"] if row["provider_id"] == provider_id
-        ]
+        rows = (
+            snapshot["rows"]
+            if all_rows
+            else [row for row in snapshot["rows"] if row["provider_id"] == provider_id]
+        )
         grid = ticket_sheets(snapshot, rows, confirmation=False)
         table7 = table7_sheets(snapshot, numbers)
         units = sum(
