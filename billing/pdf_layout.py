@@ -167,7 +167,13 @@ def _chains(lines: Any) -> list[list[Line]]:
         chain = chains[-1] if chains else None
         if chain is None or chain[-1].size != line.size or len(chain) >= MAX_CHAIN:
             chains.append([line])
-        elif len(chain) == 1 or abs((line.y - chain[-1].y) - (chain[1].y - chain[0].y)) < 0.005:
+            continue
+        pitch = line.y - chain[-1].y
+        # a line box far taller than its text could push the sheet onto another page
+        even = pitch <= 2.2 * line.height and (
+            len(chain) == 1 or abs(pitch - (chain[1].y - chain[0].y)) < 0.005
+        )
+        if even:
             chain.append(line)
         else:
             chains.append([line])
