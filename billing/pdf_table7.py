@@ -209,13 +209,24 @@ def _body(sheet: Sheet, top: float, rows: list[dict[str, Any]]) -> float:
     return bottom
 
 
-def _sub_tables(sheet: Sheet, snapshot: dict[str, Any], top: float, client_copy: bool) -> None:
+def _sub_tables(
+    sheet: Sheet, snapshot: dict[str, Any], top: float, provider_numbers: set[str] | None
+) -> None:
+    client_copy = provider_numbers is None
     # 種類別支給限度管理
     sheet.text(0, top, 120, 4, "種類別支給限度管理", "s7 mid")
     cols = [("サービス種類", 40), ("種類支給限度\n基準額（単位）", 26), ("合計単位数", 26),
             ("種類支給限度基準を\n超える単位数", 28)]  # fmt: skip
     y = top + 4.5
-    usages = snapshot["service_type_limit_usages"] or [None]
+    usages = snapshot["service_type_limit_usages"]
+    if provider_numbers is not None:  # a provider's 別表: the types it provides
+        types = {
+            s["service_type"]
+            for s in snapshot["subtotals"]
+            if s["provider_number"] in provider_numbers
+        }
+        usages = [usage for usage in usages if usage["service_type"] in types]
+    usages = usages or [None]
     x = 0.0
     for label, w in cols:
         sheet.cell(x, y, w, 6.5, label, "s5 mid2 c", label=True)
@@ -276,5 +287,5 @@ def table7_sheets(
     if last_bottom + SUB_H > SHEET_H - 5:
         sheets.append(Sheet())
         last_bottom = TOP
-    _sub_tables(sheets[-1], snapshot, last_bottom, client_copy=provider_numbers is None)
+    _sub_tables(sheets[-1], snapshot, last_bottom, provider_numbers)
     return sheets

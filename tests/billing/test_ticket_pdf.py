@@ -296,3 +296,15 @@ def test_text_pieces_share_one_line_at_their_positions() -> None:
     sheet.put(10.0, 80.0, 30.0, "別の大きさ", 8.0)
     sheet.close()
     assert len(sheet.boxes) == 2 and sheet.boxes[0].text.count("\n") == 3
+
+
+def test_many_rows_continue_on_more_sheets(ticket) -> None:  # noqa: ANN001
+    snapshot = ticket_snapshot(ticket)
+    snapshot["rows"] = [
+        {**snapshot["rows"][index % 3], "content": f"行{index}"} for index in range(40)
+    ]
+    sheets = printing.ticket_sheets_for(snapshot, printing.CLIENT)
+    assert len(sheets) == 4  # 15 + 19 + 6 rows of 第6表, then the 別表
+    html = printing.ticket_document_html(snapshot, printing.CLIENT)
+    assert "行0" in html and "行39" in html and "4 / 4" in html
+    assert html.count('class="sheet"') == 4
