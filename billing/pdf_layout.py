@@ -1,12 +1,14 @@
 """Page geometry of the ticket PDFs (第6表 利用票/提供票 and 第7表 別表), as plain data.
 
-Why it looks like this (measured, docs/tickets.md): WeasyPrint's cost grows with the number
-of boxes it lays out and the borders it resolves. A 31-day grid drawn as one bordered
-`<table>` has ~700 cells. Here every sheet is one fixed-size A4-landscape box holding
+Why it looks like this (measured, docs/tickets.md): WeasyPrint's cost is almost all per
+laid-out line of text — every table cell, positioned box or span is at least one. A 31-day
+grid drawn as one bordered `<table>` has ~800 cells. Here every sheet is one fixed-size
+A4-landscape box holding
 
 * one inline SVG with every ruled line and shaded column (drawn once, no CSS borders), and
-* absolutely positioned text boxes only where there is text; a 予定/実績 line of 31 days
-  is ONE text box of full-width characters spaced to the day columns (`letter-spacing`).
+* a few text boxes: every piece of text on one baseline shares ONE line (billing.pdf_text
+  sets it sideways with spaces and tabs), and lines at an even pitch share one box — a grid
+  row of 時間帯, サービス内容, 事業所, 予定/実績, 31 day marks and 合計回数 is two lines.
 
 All coordinates are millimetres from the sheet's top-left corner. The module is pure: it
 reads the snapshot (`billing.tickets.snapshot`) and the calendar, never the database, and
@@ -28,7 +30,6 @@ SHEET_W = 283.0  # A4 landscape 297 × 210 minus the 7 mm page margin on each si
 SHEET_H = 196.0
 WEEKDAYS = "月火水木金土日"
 FULL_DIGITS = "０１２３４５６７８９"
-BLANK = "\u3000"  # ideographic space: as wide as a full-width digit
 
 # 第6表 grid columns: 提供時間帯, サービス内容, 事業所名, 予定/実績, 31 days, 合計回数.
 GRID_X = 0.0
@@ -46,7 +47,7 @@ FIRST_SHEET_ROWS = 15  # service rows under the header
 NEXT_SHEET_ROWS = 19
 MIN_GRID_ROWS = 8  # empty ruled rows keep the form's look on a short month
 CONTENT_TEXT_W = COL_CONTENT - 1.2
-GRID_SIZE = 6.5  # pt: every text of the grid body, so a row's texts share two lines
+GRID_SIZE = 6.0  # pt: every text of the grid body, so a row's texts share two lines
 SHADE = "#e6e6e6"
 LABEL_FILL = "#f0f0f0"
 THIN = 0.18
@@ -108,8 +109,9 @@ class Ruler:
 
 
 MAX_CHAIN = 6  # lines per text box: WeasyPrint lays out the rest of a box for every line
-SIZES = {"s5": 5.0, "s55": 5.5, "s6": 6.0, "s65": 6.5, "s7": 7.0, "s8": 8.0, "s9": 9.0,
-         "s10": 10.0, "s12": 12.0}  # fmt: skip
+# Text sizes whose em is a whole number of CSS px (multiples of 0.75 pt): at other sizes the
+# tabs of billing.pdf_text drift (measured ~0.3 mm per piece at 6.5 pt).
+SIZES = {"s45": 4.5, "s6": 6.0, "s75": 7.5, "s9": 9.0, "s12": 12.0}
 
 
 @dataclass
@@ -133,14 +135,15 @@ class Sheet:
 
     def text(self, x: float, y: float, w: float, h: float, text: Any, cls: str = "") -> None:
         """Text (lines split at \\n) centred in the box x, y, w, h; `cls` names the size
-        (s5 … s12) and the alignment (c, r)."""
+        (s5 … s12), the alignment (c, r) and, with "half", a pitch of half the box: two
+        lines at ¼ and ¾ of the height, so they share their lines with the neighbours'."""
         if text in (None, ""):
             return
         names = cls.split()
-        size = next((SIZES[n] for n in names if n in SIZES), 7.0)
+        size = next((SIZES[n] for n in names if n in SIZES), 7.5)
         align = "c" if "c" in names else "r" if "r" in names else "l"
         parts = str(text).split("\n")
-        pitch = size * PT * 1.25
+        pitch = h / 2 if "half" in names else size * PT * 1.25
         first = y + h / 2 - (len(parts) - 1) * pitch / 2
         for index, part in enumerate(parts):
             self.put(x, first + index * pitch, w, part, size, align)
@@ -217,19 +220,19 @@ def month_of(snapshot: dict[str, Any]) -> dt.date:
 def _title_strip(sheet: Sheet, snapshot: dict[str, Any], title: str, badge: str, page: str) -> None:
     client = snapshot["client"]
     month_label = wareki_month(month_of(snapshot))
-    sheet.text(0, 0, 60, 6, f"{month_label}分", "s10 mid")
+    sheet.text(0, 0, 60, 6, f"{month_label}分", "s9 mid")
     sheet.text(60, 0, 130, 6, title, "s12 mid c")
     sheet.text(
-        190, 0, 76, 6, f"被保険者番号 {client['insured_number']}　{client['name']} 様", "s8 mid r"
+        190, 0, 76, 6, f"被保険者番号 {client['insured_number']}　{client['name']} 様", "s9 mid r"
     )
     if badge:
         sheet.ruler.rect(268, 0.5, 15, 5, thick=True)
         sheet.text(268, 0.5, 15, 5, badge, "s9 mid c")
-    sheet.text(233, SHEET_H - 4, 50, 4, page, "s7 mid r")
+    sheet.text(233, SHEET_H - 4, 50, 4, page, "s75 mid r")
 
 
 def _footer_totals(sheet: Sheet, text: str) -> None:
-    sheet.text(0, SHEET_H - 4, 230, 4, text, "s7 mid")
+    sheet.text(0, SHEET_H - 4, 230, 4, text, "s75 mid")
 
 
 # --- 第6表 header ------------------------------------------------------------------------
@@ -242,29 +245,28 @@ def _header(sheet: Sheet, snapshot: dict[str, Any], confirmation: bool) -> float
     short_stay = snapshot.get("short_stay") or {}
     y, h = 7.0, 6.4
     state = "認定済・申請中".replace(cert["state_label"], f"【{cert['state_label']}】")
-    rows: list[list[tuple[str, str, float, float, str]]] = [
+    rows: list[list[tuple[str, str, float, float]]] = [
         [
-            ("", state, 0, 30, "s8"),
-            ("保険者番号", client["insurer_number"], 16, 22, "s8"),
-            ("保険者名", client["insurer_name"], 14, 32, "s8"),
+            ("", state, 0, 30),
+            ("保険者番号", client["insurer_number"], 16, 22),
+            ("保険者名", client["insurer_name"], 14, 32),
             (
                 "居宅介護支援事業者\n事業所名・担当者名",
                 f"{office['name']}\n{office['care_manager_name']}",
                 26,
                 100,
-                "s7",
             ),
-            ("作成年月日", wareki(snapshot.get("created_on") or ""), 16, 27, "s8"),
+            ("作成年月日", wareki(snapshot.get("created_on") or ""), 16, 27),
         ],
         [
-            ("被保険者番号", client["insured_number"], 18, 24, "s8"),
-            ("フリガナ\n被保険者氏名", f"{client['name_kana']}\n{client['name']} 様", 20, 50, "s8"),
-            ("生年月日", wareki(client["birth_date"]), 14, 30, "s8"),
-            ("性別", client["sex_label"], 8, 8, "s8"),
-            ("届出年月日", "", 16, 27, "s8"),
+            ("被保険者番号", client["insured_number"], 18, 24),
+            ("フリガナ\n被保険者氏名", f"{client['name_kana']}\n{client['name']} 様", 20, 50),
+            ("生年月日", wareki(client["birth_date"]), 14, 30),
+            ("性別", client["sex_label"], 8, 8),
+            ("届出年月日", "", 16, 27),
         ],
         [
-            ("要介護状態区分", cert["care_level_label"], 20, 16, "s8"),
+            ("要介護状態区分", cert["care_level_label"], 20, 16),
             (
                 "変更後の区分\n変更日",
                 f"{cert['changed_care_level_label']}\n{wareki(cert['changed_on'])}"
@@ -272,9 +274,8 @@ def _header(sheet: Sheet, snapshot: dict[str, Any], confirmation: bool) -> float
                 else "",
                 18,
                 30,
-                "s7",
             ),
-            ("区分支給限度\n基準額", f"{num(cert['limit_units'])} 単位／月", 18, 28, "s8"),
+            ("区分支給限度\n基準額", f"{num(cert['limit_units'])} 単位／月", 18, 28),
             (
                 "限度額適用期間",
                 f"{wareki(cert['period_from'])}〜\n{wareki(cert['period_to'])}"
@@ -282,25 +283,23 @@ def _header(sheet: Sheet, snapshot: dict[str, Any], confirmation: bool) -> float
                 else "",
                 20,
                 32,
-                "s7",
             ),
             (
                 "前月までの\n短期入所利用日数",
                 f"{short_stay.get('days_before_month', 0)} 日",
                 24,
                 16,
-                "s8",
             ),
         ],
     ]
     for index, fields in enumerate(rows):
         x = 0.0
         row_y = y + index * h
-        for label, value, label_w, value_w, cls in fields:
+        for label, value, label_w, value_w in fields:
             if label:
-                sheet.cell(x, row_y, label_w, h, label, "s6 mid2", label=True)
+                sheet.cell(x, row_y, label_w, h, label, "s75 half", label=True)
                 x += label_w
-            sheet.cell(x, row_y, value_w, h, value, f"{cls} mid2")
+            sheet.cell(x, row_y, value_w, h, value, "s75 half")
             x += value_w
     # 利用者確認欄: only on the office copy (控え), a signature / seal line.
     box_x, box_w = 230.0, SHEET_W - 230.0
@@ -308,24 +307,23 @@ def _header(sheet: Sheet, snapshot: dict[str, Any], confirmation: bool) -> float
         sheet.cell(box_x, y + h, box_w, 2 * h, "", "")
         sheet.ruler.fill(box_x, y + h, 12, 2 * h, LABEL_FILL)
         sheet.ruler.v(box_x + 12, y + h, y + 3 * h)
-        sheet.text(box_x + 0.5, y + h, 11, 2 * h, "利用者\n確認欄", "s6 mid2 c")
-        sheet.text(box_x + 13, y + h + 0.5, box_w - 14, 3.5, "上記の内容に同意します。", "s6")
-        sheet.text(
-            box_x + 13, y + h + 5, box_w - 14, 7, "年　　月　　日\n氏名　　　　　　　　　　印", "s7"
-        )
+        sheet.text(box_x + 0.5, y + h, 11, h, "利用者\n確認欄", "s75 half c")
+        room = box_w - 14
+        sheet.put(box_x + 13, y + h + h / 4, room, "上記の内容に同意します。", 7.5)
+        sheet.put(box_x + 13, y + h + 3 * h / 4, room, "　　　　年　　月　　日", 7.5)
+        sheet.put(box_x + 13, y + 2 * h + h / 2, room, "氏名　　　　　　　　　　印", 7.5)
     return y + 3 * h + 2.5
 
 
 # --- 第6表 grid --------------------------------------------------------------------------
-# Each column of the grid is ONE text box whose lines sit on the rows (white-space: pre and
-# a line-height of the row pitch); the 31 days of a line are one string of full-width
-# characters spread to the day columns by letter-spacing.
+# Every text of the grid body is GRID_SIZE, so all of a row's texts sit on its two lines
+# (予定, 実績): the day marks are pieces centred in their day columns.
 
 
 def _day_numbers(sheet: Sheet, top: float, month_days: int) -> None:
     y = top + LINE_H / 2
     for day in range(1, month_days + 1):
-        sheet.put(DAYS_X + (day - 1) * DAY_W, y, DAY_W, day, 6.0, "c")
+        sheet.put(DAYS_X + (day - 1) * DAY_W, y, DAY_W, day, GRID_SIZE, "c")
 
 
 def _grid_head(sheet: Sheet, top: float, month: dt.date, month_days: int) -> float:
@@ -341,7 +339,7 @@ def _grid_head(sheet: Sheet, top: float, month: dt.date, month_days: int) -> flo
     _day_numbers(sheet, top, month_days)
     for day in range(1, month_days + 1):
         weekday = WEEKDAYS[dt.date(month.year, month.month, day).weekday()]
-        sheet.put(DAYS_X + (day - 1) * DAY_W, top + LINE_H * 1.5, DAY_W, weekday, 6.0, "c")
+        sheet.put(DAYS_X + (day - 1) * DAY_W, top + LINE_H * 1.5, DAY_W, weekday, GRID_SIZE, "c")
     labels = [
         (GRID_X, COL_TIME, "提供時間帯"),
         (GRID_X + COL_TIME, COL_CONTENT, "サービス内容"),
@@ -350,9 +348,9 @@ def _grid_head(sheet: Sheet, top: float, month: dt.date, month_days: int) -> flo
     ]
     for x, w, label in labels:
         ruler.fill(x, top, w, head_h, LABEL_FILL)
-        sheet.text(x, top, w, head_h, label, "s7 mid2 c")
+        sheet.text(x, top, w, head_h, label, "s6 half c")
     ruler.fill(DAYS_X - COL_KIND, top, COL_KIND, head_h, LABEL_FILL)
-    sheet.text(DAYS_X - COL_KIND, top, COL_KIND, head_h, "日付\n曜日", "s5 mid2 c")
+    sheet.text(DAYS_X - COL_KIND, top, COL_KIND, head_h, "日付\n曜日", "s6 half c")
     ruler.h(top + LINE_H, DAYS_X, TOTAL_X)
     return top + head_h
 

@@ -171,12 +171,12 @@ def _head(sheet: Sheet, top: float) -> None:
     for key, label, width, _ in COLUMNS:
         if key == "discount_rate":
             ruler.h(top + 4, x, x + width + COLUMNS[6][2])
-            sheet.text(x, top, width + COLUMNS[6][2], 4, "割引後", "s5 mid c")
-            sheet.text(x, top + 4, width, HEAD_H - 4, label, "s5 mid2 c")
+            sheet.text(x, top, width + COLUMNS[6][2], 4, "割引後", "s45 mid c")
+            sheet.text(x, top + 4, width, HEAD_H - 4, label, "s45 mid2 c")
         elif key == "discount_units":
-            sheet.text(x, top + 4, width, HEAD_H - 4, label, "s5 mid2 c")
+            sheet.text(x, top + 4, width, HEAD_H - 4, label, "s45 mid2 c")
         else:
-            sheet.text(x, top, width, HEAD_H, label, "s5 mid2 c")
+            sheet.text(x, top, width, HEAD_H, label, "s45 mid2 c")
         if x:
             ruler.v(x, top + (4 if key == "discount_units" else 0), top + HEAD_H)
         x += width
@@ -214,7 +214,7 @@ def _sub_tables(
 ) -> None:
     client_copy = provider_numbers is None
     # 種類別支給限度管理
-    sheet.text(0, top, 120, 4, "種類別支給限度管理", "s7 mid")
+    sheet.text(0, top, 120, 4, "種類別支給限度管理", "s75 mid")
     cols = [("サービス種類", 40), ("種類支給限度\n基準額（単位）", 26), ("合計単位数", 26),
             ("種類支給限度基準を\n超える単位数", 28)]  # fmt: skip
     y = top + 4.5
@@ -229,7 +229,7 @@ def _sub_tables(
     usages = usages or [None]
     x = 0.0
     for label, w in cols:
-        sheet.cell(x, y, w, 6.5, label, "s5 mid2 c", label=True)
+        sheet.cell(x, y, w, 6.5, label, "s45 mid2 c", label=True)
         x += w
     for usage in usages:
         y += 6.5 if usage is usages[0] else ROW_H
@@ -245,14 +245,14 @@ def _sub_tables(
             x += w
     # 要介護認定期間中の短期入所利用日数
     short = snapshot.get("short_stay") or {}
-    sheet.text(126, top, 80, 4, "要介護認定期間中の短期入所利用日数", "s7 mid")
+    sheet.text(126, top, 80, 4, "要介護認定期間中の短期入所利用日数", "s75 mid")
     x = 126.0
     for label, value in (
         ("前月までの利用日数", short.get("days_before_month", 0)),
         ("当月の計画利用日数", short.get("planned_days", 0)),
         ("累積利用日数", short.get("cumulative_days", 0)),
     ):
-        sheet.cell(x, top + 4.5, 26, 6.5, label, "s5 mid c", label=True)
+        sheet.cell(x, top + 4.5, 26, 6.5, label, "s45 mid c", label=True)
         sheet.cell(x, top + 11, 26, ROW_H, f"{value} 日", "s6 mid r")
         x += 26
     if not client_copy:

@@ -25,7 +25,6 @@ SPLIT_GAP = 300.0  # mm of padding worth a box of its own (measured, docs/ticket
 # where WeasyPrint counts 1000). Glyph advances are not rounded.
 TAB = 1.024 * 25.4 / 96
 IDEOGRAPHIC_SPACE = "\u3000"
-EN_SPACE = "\u2002"  # ½ em in IPAex
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
     "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
@@ -96,6 +95,11 @@ class Line:
     def height(self) -> float:
         return self.size * PT * 1.25
 
+    def __post_init__(self) -> None:
+        if (self.size / 0.75) % 1:
+            # measured: only where 1 em is a whole number of CSS px do tabs land exactly
+            raise ValueError(f"text size {self.size} pt is not a multiple of 0.75 pt")
+
     def put(self, x: float, text: str, room: float, align: str = "l") -> None:
         text = fit_line(text, room, self.size)
         if align != "l":
@@ -115,11 +119,11 @@ class Line:
         for target, piece in sorted(self.pieces):
             target -= left
             if target > x:
-                # 1 em ideographic spaces, one ½ em space, then tabs of 0.27 mm
-                for char, step in ((IDEOGRAPHIC_SPACE, em), (EN_SPACE, em / 2)):
-                    count = max(0, math.floor((target - x) / step))
-                    parts.append(char * count)
-                    x += count * step
+                # 1 em ideographic spaces, then tabs of 0.27 mm (U+2002, ½ em in the font,
+                # came out narrower: measured drift)
+                count = max(0, math.floor((target - x) / em))
+                parts.append(IDEOGRAPHIC_SPACE * count)
+                x += count * em
                 tabs = max(0, round((target - x) / TAB))
                 parts.append("\t" * tabs)
                 x += tabs * TAB

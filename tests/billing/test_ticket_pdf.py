@@ -101,7 +101,7 @@ def test_client_and_office_copies(
     assert all(footer in page for page in pages)
     grid, table7 = pages
     assert "サービス利用票（兼居宅サービス計画）" in grid and "本人用" in grid
-    assert "利用者確認欄" not in grid
+    assert "確認欄" not in grid and "上記の内容に同意します。" not in grid
     for text in ("身体介護2", "ヘルパーステーションあおば", "デイサービスなごみ", "要介護3",
                  "27,048単位／月", "特殊寝台貸与楽匠Ｚ", "TAIS00170-000123", "【認定済】"):  # fmt: skip
         assert _flat(text) in grid, text
@@ -123,7 +123,7 @@ def test_client_and_office_copies(
     copy, copy_pages = _render(world, ticket, django_capture_on_commit_callbacks, "copy")
     assert copy.pk != job.pk and len(copy_pages) == 2
     _every_page_names_the_client(tw, copy_pages)
-    assert "控え" in copy_pages[0] and "利用者確認欄" in copy_pages[0]
+    assert "控え" in copy_pages[0] and "確認欄" in copy_pages[0]  # 利用者確認欄
     assert "上記の内容に同意します。" in copy_pages[0]
 
 
@@ -292,8 +292,8 @@ def test_text_pieces_share_one_line_at_their_positions() -> None:
     assert cut.endswith("…") and width(cut, 6.0) <= 10.0  # cut to fit its room
     sheet = Sheet()
     for row in range(4):  # lines at an even pitch go into one box
-        sheet.put(10.0, 20.0 + row * 4.4, 30.0, f"行{row}", 6.5)
-    sheet.put(10.0, 80.0, 30.0, "別の大きさ", 8.0)
+        sheet.put(10.0, 20.0 + row * 4.4, 30.0, f"行{row}", 6.0)
+    sheet.put(10.0, 80.0, 30.0, "別の大きさ", 7.5)
     sheet.close()
     assert len(sheet.boxes) == 2 and sheet.boxes[0].text.count("\n") == 3
 
@@ -308,3 +308,13 @@ def test_many_rows_continue_on_more_sheets(ticket) -> None:  # noqa: ANN001
     html = printing.ticket_document_html(snapshot, printing.CLIENT)
     assert "行0" in html and "行39" in html and "4 / 4" in html
     assert html.count('class="sheet"') == 4
+
+
+QUERY_LIMIT = 24  # measured 23: session, ticket, recompute, snapshot, job, access log
+
+
+def test_print_view_query_count(world, login, tw, ticket, django_assert_max_num_queries) -> None:  # noqa: ANN001
+    http = login(world.care_manager)
+    url = reverse("billing:ticket_print_provider", args=[ticket.pk, "provider", tw.rental.pk])
+    with django_assert_max_num_queries(QUERY_LIMIT):  # the recompute + the job; no N+1
+        assert http.post(url, headers={"HX-Request": "true"}).status_code == 200
