@@ -4,10 +4,11 @@ Measured here (docs/tickets.md): WeasyPrint spends ~0.5 ms of CPU on every line 
 lays out — a text box, a `<span>`, a table cell, even an empty line — and almost nothing on
 the characters in a line. So the sheets do not give each cell its own box: every piece of
 text that sits on the same baseline at the same size goes into ONE line, and tab characters
-move it sideways. The line's `tab-size` is one CSS pixel, so a tab advances 0.27 mm (see TAB); ideographic spaces
-(exactly 1 em in IPAex) cover long gaps first.
-To know where the previous piece ended, the advance of every character is read from the
-font itself (IPAexGothic's `hmtx`, no kerning: the line sets `font-kerning: none`).
+move it sideways: ideographic spaces (exactly 1 em in IPAex) for the long gaps, then tabs
+(`tab-size: 1px`: a tab advances 0.27 mm, see TAB). To know where the previous piece ended,
+the advance of every character is read from the font itself (IPAexGothic's `hmtx`; no
+kerning: the line sets `font-kerning: none`). Sizes must be multiples of 0.75 pt (a whole
+number of CSS px per em): at other sizes the tabs drift (measured).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from functools import lru_cache
 from pathlib import Path
 
 PT = 25.4 / 72  # one point in mm
-SPLIT_GAP = 300.0  # mm of padding worth a box of its own (measured, docs/tickets.md)
 # A tab with `tab-size: 1px` advances 1.024 CSS px whatever the text before it (measured with
 # WeasyPrint 70 / Pango here: the stop is relative, and 1 px goes to Pango as 1024 units
 # where WeasyPrint counts 1000). Glyph advances are not rounded.
@@ -119,8 +119,7 @@ class Line:
         for target, piece in sorted(self.pieces):
             target -= left
             if target > x:
-                # 1 em ideographic spaces, then tabs of 0.27 mm (U+2002, ½ em in the font,
-                # came out narrower: measured drift)
+                # 1 em ideographic spaces, then tabs of 0.27 mm
                 count = max(0, math.floor((target - x) / em))
                 parts.append(IDEOGRAPHIC_SPACE * count)
                 x += count * em
