@@ -318,3 +318,32 @@ def test_print_view_query_count(world, login, tw, ticket, django_assert_max_num_
     url = reverse("billing:ticket_print_provider", args=[ticket.pk, "provider", tw.rental.pk])
     with django_assert_max_num_queries(QUERY_LIMIT):  # the recompute + the job; no N+1
         assert http.post(url, headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_beyond_thirty_days_rows_are_charged_on_their_own() -> None:
+    detail = {
+        "provider_number": "1370000005", "provider_name": "ショート", "service_type": "21",
+        "service_code": "212131", "service_name": "単独短期生活Ⅰ3", "kind": "base",
+        "unit_value": 745, "count": 3, "service_units": 2235, "counts_toward_limit": True,
+        "beyond_thirty_days": False, "percentage_rate": None,
+    }  # fmt: skip
+    beyond = {**detail, "count": 1, "service_units": 745, "beyond_thirty_days": True}
+    total = {
+        "kind": "total", "service_code": None, "name": "合計", "insured_units": 2235,
+        "self_pay_units": 0, "unit_price": "10.90", "total_cost": 24361, "benefit_rate": 90,
+        "insurance_claim": 21924, "user_copay": 2437, "user_full_pay": 0,
+    }  # fmt: skip
+    over = {**total, "kind": "beyond_thirty_days", "service_code": "212131", "name": "30日超",
+            "insured_units": 0, "self_pay_units": 745, "total_cost": 0, "insurance_claim": 0,
+            "user_copay": 0, "user_full_pay": 8120}  # fmt: skip
+    subtotal = {
+        "provider_number": "1370000005", "provider_name": "ショート", "service_type": "21",
+        "service_type_name": "短期入所生活介護", "total_units": 2980, "limit_target_units": 2235,
+        "outside_limit_units": 0, "beyond_thirty_days_units": 745, "over_type_limit_units": 0,
+        "within_type_limit_units": 2235, "over_limit_units": 0, "within_limit_units": 2235,
+        "charges": [total, over],
+    }  # fmt: skip
+    rows = table7_rows({"detail_rows": [detail, beyond], "subtotals": [subtotal]}, {"1370000005"})
+    assert [row["row"] for row in rows] == ["detail", "total", "beyond"]
+    assert rows[2]["service"] == "30日超 単独短期生活Ⅰ3" and rows[2]["full"] == "8,120"
+    assert rows[2]["count"] == "1" and rows[1]["service_units"] == "2,235"
