@@ -245,6 +245,9 @@ def _header(sheet: Sheet, snapshot: dict[str, Any], confirmation: bool) -> float
     short_stay = snapshot.get("short_stay") or {}
     y, h = 7.0, 6.4
     state = "認定済・申請中".replace(cert["state_label"], f"【{cert['state_label']}】")
+    level_before = (
+        cert.get("first_care_level_label") if cert["changed_care_level"] else None
+    ) or cert["care_level_label"]
     rows: list[list[tuple[str, str, float, float]]] = [
         [
             ("", state, 0, 30),
@@ -266,7 +269,8 @@ def _header(sheet: Sheet, snapshot: dict[str, Any], confirmation: bool) -> float
             ("届出年月日", "", 16, 27),
         ],
         [
-            ("要介護状態区分", cert["care_level_label"], 20, 16),
+            # before a mid-month change: the first level; the limit is the heavier one's
+            ("要介護状態区分", level_before, 20, 16),
             (
                 "変更後の区分\n変更日",
                 f"{cert['changed_care_level_label']}\n{wareki(cert['changed_on'])}"

@@ -347,3 +347,15 @@ def test_beyond_thirty_days_rows_are_charged_on_their_own() -> None:
     assert [row["row"] for row in rows] == ["detail", "total", "beyond"]
     assert rows[2]["service"] == "30日超 単独短期生活Ⅰ3" and rows[2]["full"] == "8,120"
     assert rows[2]["count"] == "1" and rows[1]["service_units"] == "2,235"
+
+
+def test_mid_month_level_change_in_the_header(ticket) -> None:  # noqa: ANN001
+    snapshot = ticket_snapshot(ticket)
+    snapshot["certification"].update(
+        care_level="24", care_level_label="要介護4", changed_care_level="24",
+        changed_care_level_label="要介護4", changed_on="2026-12-15", limit_units=30938,
+    )  # fmt: skip
+    html = printing.ticket_document_html(snapshot, printing.CLIENT)
+    assert "要介護3" in html  # 要介護状態区分: the level before the change
+    assert "要介護4" in html and "令和8年12月15日" in html  # 変更後の区分・変更日
+    assert "30,938 単位／月" in html  # the limit of the heavier level
