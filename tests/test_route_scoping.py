@@ -451,6 +451,65 @@ def test_audit_route_is_for_manager_and_auditor_only(world, login, client, name)
         assert login(getattr(world, role)).get(url, query).status_code == 200, role
 
 
+# --- billing: ticket PDFs (the print engineer's routes) ---------------------------------
+def _own_ticket(world: World) -> Any:
+    import datetime as dt
+
+    from billing.tickets.generate import generate_ticket
+    from tests.billing.ticket_world import make_ticket_world
+
+    tw = make_ticket_world(world.office, world.care_manager)
+    ticket, _ = generate_ticket(client=tw.client, month=dt.date(2026, 12, 1))
+    return ticket
+
+
+def _own_ticket_print(world: World) -> dict[str, Any]:
+    return {"pk": _own_ticket(world).pk, "document": "client"}
+
+
+def _own_ticket_provider_print(world: World) -> dict[str, Any]:
+    ticket = _own_ticket(world)
+    return {"pk": ticket.pk, "document": "provider", "provider_id": ticket.rows.first().provider_id}
+
+
+def _own_ticket_version(world: World) -> Any:
+    import datetime as dt
+
+    from billing.models import TicketVersion
+    from billing.tickets.snapshot import snapshot_hash, ticket_snapshot
+
+    ticket = _own_ticket(world)
+    snapshot = ticket_snapshot(ticket, created_on=dt.date(2026, 11, 25), version_number=1)
+    return TicketVersion.objects.create(
+        ticket=ticket,
+        number=1,
+        created_on=dt.date(2026, 11, 25),
+        received_by="本人",
+        consent_method="signature",
+        snapshot=snapshot,
+        content_hash=snapshot_hash(snapshot),
+        created_by=world.care_manager,
+    )
+
+
+def _own_version_provider_print(world: World) -> dict[str, Any]:
+    version = _own_ticket_version(world)
+    provider_id = version.snapshot["rows"][0]["provider_id"]
+    return {"pk": version.pk, "document": "provider", "provider_id": provider_id}
+
+
+ROUTES.update(
+    {
+        "billing:ticket_print": Route(_own_ticket_print, method="post"),
+        "billing:ticket_print_provider": Route(_own_ticket_provider_print, method="post"),
+        "billing:version_print": Route(
+            lambda w: {"pk": _own_ticket_version(w).pk, "document": "copy"}, method="post"
+        ),
+        "billing:version_print_provider": Route(_own_version_provider_print, method="post"),
+    }
+)
+
+
 def _route_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
     names: set[str] = set()
     for entry in (resolver or get_resolver()).url_patterns:
