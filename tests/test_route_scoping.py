@@ -452,7 +452,7 @@ def test_audit_route_is_for_manager_and_auditor_only(world, login, client, name)
 
 
 # --- billing: ticket PDFs (the print engineer's routes) ---------------------------------
-def _own_ticket(world: World) -> Any:
+def _print_ticket(world: World) -> Any:
     import datetime as dt
 
     from billing.tickets.generate import generate_ticket
@@ -464,11 +464,11 @@ def _own_ticket(world: World) -> Any:
 
 
 def _own_ticket_print(world: World) -> dict[str, Any]:
-    return {"pk": _own_ticket(world).pk, "document": "client"}
+    return {"pk": _print_ticket(world).pk, "document": "client"}
 
 
 def _own_ticket_provider_print(world: World) -> dict[str, Any]:
-    ticket = _own_ticket(world)
+    ticket = _print_ticket(world)
     return {"pk": ticket.pk, "document": "provider", "provider_id": ticket.rows.first().provider_id}
 
 
@@ -478,7 +478,7 @@ def _own_ticket_version(world: World) -> Any:
     from billing.models import TicketVersion
     from billing.tickets.snapshot import snapshot_hash, ticket_snapshot
 
-    ticket = _own_ticket(world)
+    ticket = _print_ticket(world)
     snapshot = ticket_snapshot(ticket, created_on=dt.date(2026, 11, 25), version_number=1)
     return TicketVersion.objects.create(
         ticket=ticket,
