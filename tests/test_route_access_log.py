@@ -80,8 +80,6 @@ EXEMPT: dict[str, str] = {
     "(tests/billing/test_ticket_exchange_views.py)",
     "billing:exchange_month_download": "ZIP download, one EXPORT row per client in it "
     "(tests/billing/test_ticket_exchange_views.py)",
-    "billing:ticket_version_print": "POST that queues a print job of a frozen version and "
-    "redirects to printing:status",
     "billing:ticket_copies": "POST; a rejected save re-renders billing:ticket_delivery, which "
     "logs (tests/billing/test_ticket_delivery_views.py)",
     "billing:ticket_sends": "POST; a rejected save re-renders billing:ticket_delivery, which "

@@ -197,8 +197,6 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_delivery_panel": _READ + " (the editor's 交付 panel)",
     "billing:ticket_deliver": _CREATE + " (the next TicketVersion); checked against the "
     "ticket's version (tests/billing/test_ticket_delivery*.py: stale → refused)",
-    "billing:ticket_version_print": "renders a PDF of a frozen version; the print job is the "
-    "user's own",
     "billing:ticket_copies": "each copy's 送付日 is saved only if it still holds the value the "
     "page was loaded with (compare and set; tests/billing/test_ticket_delivery*.py)",
     "billing:ticket_sends": _CREATE + " (one send per version × provider, a unique constraint)",

@@ -346,11 +346,6 @@ ROUTES.update(
         "billing:ticket_delivery": Route(_delivery_ticket_kwargs),
         "billing:ticket_delivery_panel": Route(_delivery_ticket_kwargs),
         "billing:ticket_deliver": Route(_delivery_ticket_kwargs),
-        "billing:ticket_version_print": Route(
-            lambda w: {"pk": _delivery_delivered_ticket(w).pk, "number": 1},
-            method="post",
-            data={"document": "client"},
-        ),
         "billing:ticket_copies": Route(_delivery_ticket_kwargs, method="post"),
         "billing:ticket_sends": Route(_delivery_ticket_kwargs, method="post"),
     }

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from billing import delivery
 from billing.forms_delivery import CopiesSentForm, DeliverForm, ProviderSendForm
 from billing.models import ServiceTicket, TicketCopy
-from billing.printing import DOCUMENTS, PROVIDER, request_ticket_print
+from billing.printing import DOCUMENTS
 from billing.selectors import ticket_for
 from billing.tickets.month import add_months, first_of_month, parse_month
 from billing.tickets.snapshot import snapshot_hash, ticket_snapshot
@@ -190,32 +190,6 @@ def ticket_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def ticket_version_print(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    """Print a frozen version as it was handed over (printing counts as reading)."""
-    ticket = ticket_for(request.actor, pk)
-    version = delivery.version_for(ticket, number)
-    document = request.POST.get("document", "")
-    if document not in DOCUMENTS:
-        raise Http404("帳票がありません。")
-    provider_id = None
-    if document == PROVIDER:
-        try:
-            provider_id = int(request.POST.get("provider", ""))
-        except ValueError as error:
-            raise Http404("事業所がありません。") from error
-        if provider_id not in {row["provider_id"] for row in version.snapshot.get("rows", [])}:
-            raise Http404("事業所がありません。")
-    job = request_ticket_print(
-        actor=request.actor,
-        ticket=ticket,
-        document=document,
-        provider_id=provider_id,
-        snapshot=version.snapshot,
-    )
-    return redirect("printing:status", pk=job.pk)
-
-
-@require_POST
 def ticket_copies(request: HttpRequest, pk: int) -> HttpResponse:
     """送付日 of the copies (事務 too). A date saved by someone else meanwhile is not
     overwritten: the page shows it, with the input kept."""
@@ -347,11 +321,6 @@ urlpatterns = [
     path("tickets/<int:pk>/delivery/", ticket_delivery, name="ticket_delivery"),
     path("tickets/<int:pk>/delivery/panel/", ticket_delivery_panel, name="ticket_delivery_panel"),
     path("tickets/<int:pk>/deliver/", ticket_deliver, name="ticket_deliver"),
-    path(
-        "tickets/<int:pk>/versions/<int:number>/print/",
-        ticket_version_print,
-        name="ticket_version_print",
-    ),
     path("tickets/<int:pk>/copies/", ticket_copies, name="ticket_copies"),
     path("tickets/<int:pk>/sends/", ticket_sends, name="ticket_sends"),
 ]

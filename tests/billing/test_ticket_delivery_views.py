@@ -281,23 +281,23 @@ def test_every_version_prints_as_handed_over(world, login, ticket) -> None:  # n
     second = deliver(world, ticket, change_reason="追加")
     http = login(world.auditor)  # printing counts as reading
     jobs = []
+    versions = {1: first, 2: second}
     for number in (1, 2):
-        response = http.post(
-            reverse("billing:ticket_version_print", args=[ticket.pk, number]),
-            {"document": "client"},
-        )
+        response = http.post(reverse("billing:version_print", args=[versions[number].pk, "client"]))
         assert response.status_code == 302
         jobs.append(PrintJob.objects.order_by("-pk").first())
         assert response["Location"] == reverse("printing:status", args=[jobs[-1].pk])
     assert jobs[0].pk != jobs[1].pk and jobs[0].content_hash != jobs[1].content_hash
     assert first.snapshot != second.snapshot
     provider_id = first.snapshot["rows"][0]["provider_id"]
-    url = reverse("billing:ticket_version_print", args=[ticket.pk, 1])
-    assert http.post(url, {"document": "provider", "provider": provider_id}).status_code == 302
-    assert http.post(url, {"document": "provider", "provider": 999999}).status_code == 404
-    assert http.post(url, {"document": "nonsense"}).status_code == 404
-    missing = reverse("billing:ticket_version_print", args=[ticket.pk, 3])
-    assert http.post(missing, {"document": "client"}).status_code == 404
+    url = reverse("billing:version_print_provider", args=[first.pk, "provider", provider_id])
+    assert http.post(url).status_code == 302
+    other = reverse("billing:version_print_provider", args=[first.pk, "provider", 999999])
+    assert http.post(other).status_code == 404
+    assert (
+        http.post(reverse("billing:version_print", args=[first.pk, "nonsense"])).status_code == 404
+    )
+    assert http.post(reverse("billing:version_print", args=[999999, "client"])).status_code == 404
 
 
 def test_panel_marks_changes_after_delivery(world, login, ticket) -> None:  # noqa: ANN001
