@@ -40,10 +40,12 @@ def test_editor_figures_equal_the_engine(world, login) -> None:  # noqa: ANN001
     assert figure(html, "copay") == f"{direct.totals.user_copay}円"
     assert figure(html, "full-pay") == f"{direct.totals.user_full_pay}円"
     assert figure(html, "user-charge") == f"{direct.totals.user_total}円"
-    assert figure(html, "remaining") == f"{direct.limit_units - direct.totals.limit_target_units}単位"
+    assert (
+        figure(html, "remaining") == f"{direct.limit_units - direct.totals.limit_target_units}単位"
+    )
     # grid: 31 day heads, 予定 buttons for plan writers, 祝日 none in December but 土日 marked
     assert html.count('class="day-head') == 31
-    assert 'value="%d:planned:3"' % ticket.rows.get(service_code="111211").pk in html
+    assert f'value="{ticket.rows.get(service_code="111211").pk}:planned:3"' in html
     assert "要介護3" in html and ticket.client.name in html
 
 
