@@ -68,6 +68,11 @@ EXEMPT: dict[str, str] = {
     "clients:resources": "office directory (インフォーマル資源), no client data",
     "clients:resource_add": "office directory form, no client data",
     "clients:resource_edit": "office directory form, no client data",
+    # billing: the ticket editor's POSTs (their re-rendered pages log as billing:ticket)
+    "billing:tickets_generate": "POST that creates the month's tickets and redirects",
+    "billing:ticket_toggle": "POST; its htmx answer (row + limit panel) is logged as ticket:ticket",
+    "billing:ticket_allocation": "POST; its htmx answer (limit panel) is logged as ticket:ticket",
+    "billing:ticket_regenerate": "POST that refreshes the rows from the plan and redirects",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -76,6 +81,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "clients:index": {"q": "石井", "status": "active"},
     "clients:expiring": {},
     "careplans:index": {"sort": "kana"},
+    "billing:tickets": {"month": "2026-12", "status": "missing"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;

@@ -99,6 +99,9 @@ LOCKED: dict[str, Locked] = {
     "careplans:activity_edit": Locked(
         _scoped("careplans:activity_edit"), "careplans.DailyActivity", "activity_pk", "activity"
     ),
+    "billing:ticket_row_edit": Locked(
+        _scoped("billing:ticket_row_edit"), "billing.TicketRow", "row_pk", "content"
+    ),
 }
 
 _READ = "only reads (no write)"
@@ -171,6 +174,19 @@ EXEMPT: dict[str, str] = {
     "careplans:no_meeting": "a state transition 原案 → 会議済 refused unless the plan is 原案",
     "careplans:confirm": "a state transition refused unless the plan is ready (checked locked)",
     "careplans:revise": "creates the next plan version; refused when a draft already exists",
+    # billing: the ticket editor; every write below is checked against the ticket's version
+    # (billing.tickets.services → StaleEditError; tests/billing/test_editor_actions.py)
+    "billing:tickets": _READ,
+    "billing:client_tickets": _READ,
+    "billing:ticket": _READ,
+    "billing:tickets_generate": _CREATE + " (only clients with no ticket for the month)",
+    "billing:ticket_client_month": _CREATE + " (only when the client-month has no ticket)",
+    "billing:ticket_row_add": _CREATE + "; checked against the ticket's version",
+    "billing:ticket_toggle": "one day on/off, checked against the ticket's version",
+    "billing:ticket_row_delete": "deletes a row under the ticket's version check",
+    "billing:ticket_row_copy": "adds weekday dates under the ticket's version check",
+    "billing:ticket_allocation": "checked against the ticket's version (stale → message)",
+    "billing:ticket_regenerate": "checked against the ticket's version; keeps hand edits",
 }
 
 

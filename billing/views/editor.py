@@ -25,6 +25,7 @@ from billing.views.editor_context import (
     STALE_MESSAGE,
     day_heads,
     grid_row,
+    log_ticket_page,
     panel_context,
     render_editor,
 )
@@ -298,6 +299,7 @@ def ticket_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx:
         return redirect(reverse("billing:ticket", args=[ticket.pk]) + f"#row-{row.pk}")
     figures = ticket_figures(ticket)
+    log_ticket_page(request, ticket, "ticket")
     heads = day_heads(ticket.month)
     fresh = next(r for r in figures.rows if r.pk == row.pk)
     context = {
