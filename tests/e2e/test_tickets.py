@@ -4,11 +4,21 @@ limit panel change, pushes the month over the limit, allocates the excess and pr
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ["TICKET_SHOTS"]) if os.environ.get("TICKET_SHOTS") else None
+
+
+def _shot(page, name: str) -> None:  # noqa: ANN001
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _number(text: str) -> int:
@@ -71,6 +81,7 @@ def test_edit_a_ticket_over_the_limit_and_allocate(page, live_server, log_in) ->
     over = page.locator('#limit-panel [data-figure="over"]')
     excess = _number(over.inner_text())
     assert excess > 0
+    _shot(page, "01_over_limit")
 
     # allocate everything to 通所介護, preview, then save
     number = tw.day_service.provider_number
@@ -79,6 +90,7 @@ def test_edit_a_ticket_over_the_limit_and_allocate(page, live_server, log_in) ->
     page.locator(f'input[name="units_{number}_15"]').fill(str(excess))
     page.get_by_role("button", name="試算する").click()
     page.locator("#allocation-preview").wait_for()
+    _shot(page, "02_preview")
     assert "円" in page.locator('[data-figure="preview-charge"]').inner_text()
     page.get_by_role("button", name="振り分けを保存").click()
     page.get_by_text("保存した振り分けを使用中").wait_for()
