@@ -90,6 +90,11 @@ EXEMPT: dict[str, str] = {
     "(test_print_run.py::test_office_run_makes_one_pdf_per_care_manager_and_download_is_stored_once)"
     "; the route table's merge has no file, so the walk would get 410",
     "billing:print_run_retry": "POST that re-queues the run and redirects to billing:print_run",
+    # billing: the ticket editor's POSTs (their re-rendered pages log as billing:ticket)
+    "billing:tickets_generate": "POST that creates the month's tickets and redirects",
+    "billing:ticket_toggle": "POST; its htmx answer (row + limit panel) is logged as ticket:ticket",
+    "billing:ticket_allocation": "POST; its htmx answer (limit panel) is logged as ticket:ticket",
+    "billing:ticket_regenerate": "POST that refreshes the rows from the plan and redirects",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -100,6 +105,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "careplans:index": {"sort": "kana"},
     "billing:exchange_month": {"month": "2026-12", "scope": "office"},
     "billing:tickets_unsent": {"month": "2026-12"},
+    "billing:tickets": {"month": "2026-12", "status": "missing"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;

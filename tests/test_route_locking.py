@@ -102,6 +102,9 @@ LOCKED: dict[str, Locked] = {
     "careplans:monthly_edit": Locked(
         _scoped("careplans:monthly_edit"), "careplans.MonthlyService", "monthly_pk", "content"
     ),
+    "billing:ticket_row_edit": Locked(
+        _scoped("billing:ticket_row_edit"), "billing.TicketRow", "row_pk", "content"
+    ),
 }
 
 _READ = "only reads (no write)"
@@ -207,6 +210,19 @@ EXEMPT: dict[str, str] = {
     "billing:print_run_download": _READ,
     "billing:print_run_retry": "conditional status moves only (failed jobs → queued, run → "
     "queued); idempotent, no field values are overwritten",
+    # billing: the ticket editor; every write below is checked against the ticket's version
+    # (billing.tickets.services → StaleEditError; tests/billing/test_editor_actions.py)
+    "billing:tickets": _READ,
+    "billing:client_tickets": _READ,
+    "billing:ticket": _READ,
+    "billing:tickets_generate": _CREATE + " (only clients with no ticket for the month)",
+    "billing:ticket_client_month": _CREATE + " (only when the client-month has no ticket)",
+    "billing:ticket_row_add": _CREATE + "; checked against the ticket's version",
+    "billing:ticket_toggle": "one day on/off, checked against the ticket's version",
+    "billing:ticket_row_delete": "deletes a row under the ticket's version check",
+    "billing:ticket_row_copy": "adds weekday dates under the ticket's version check",
+    "billing:ticket_allocation": "checked against the ticket's version (stale → message)",
+    "billing:ticket_regenerate": "checked against the ticket's version; keeps hand edits",
 }
 
 

@@ -406,6 +406,54 @@ ROUTES.update(
     }
 )
 
+
+# --- billing: the ticket editor (issue 10 §2) ------------------------------------------
+STAFF_ONLY |= {"billing:tickets", "billing:tickets_generate"}
+
+
+def _editor_ticket(world: World) -> Any:
+    import datetime as dt
+
+    from billing.tickets.generate import generate_ticket
+    from tests.billing.ticket_world import make_ticket_world
+
+    tw = make_ticket_world(world.office, world.care_manager)
+    ticket, _report = generate_ticket(client=tw.client, month=dt.date(2026, 12, 1))
+    return ticket
+
+
+def _editor_ticket_kwargs(world: World) -> dict[str, Any]:
+    return {"pk": _editor_ticket(world).pk}
+
+
+def _editor_ticket_row_kwargs(world: World) -> dict[str, Any]:
+    ticket = _editor_ticket(world)
+    return {"pk": ticket.pk, "row_pk": ticket.rows.get(service_code="111211").pk}
+
+
+def _own_client_month_kwargs(world: World) -> dict[str, Any]:
+    from tests.billing.ticket_world import make_ticket_world
+
+    client = make_ticket_world(world.office, world.care_manager).client
+    return {"client_pk": client.pk, "year": 2026, "month": 12}
+
+
+ROUTES.update(
+    {
+        "billing:ticket_client_month": Route(_own_client_month_kwargs),
+        "billing:client_tickets": Route(_own_client_kwargs),
+        "billing:ticket": Route(_editor_ticket_kwargs),
+        "billing:ticket_toggle": Route(_editor_ticket_kwargs, method="post"),
+        "billing:ticket_row_add": Route(_editor_ticket_kwargs),
+        "billing:ticket_row_edit": Route(_editor_ticket_row_kwargs),
+        "billing:ticket_row_delete": Route(_editor_ticket_row_kwargs),
+        "billing:ticket_row_copy": Route(_editor_ticket_row_kwargs),
+        "billing:ticket_allocation": Route(_editor_ticket_kwargs, method="post"),
+        "billing:ticket_regenerate": Route(_editor_ticket_kwargs, method="post"),
+    }
+)
+
+
 # --- 閲覧記録の確認 (access-log review): 管理者 and 監査 of the office only ----------------
 # No object in the URL: the client or staff member is a query parameter. Every other role
 # of the office gets 403; a manager of another office gets 404 for this office's client or
