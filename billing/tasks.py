@@ -51,3 +51,16 @@ def _freeze_imported_objects(**_kwargs: object) -> None:
 def _collect_after_task(task=None, **_kwargs: object) -> None:  # noqa: ANN001
     if task is not None and not task.request.is_eager:
         gc.collect()
+
+
+@shared_task(name="billing.generate_next_month_tickets")
+def generate_next_month_tickets() -> str:
+    """Beat (the 20th, 02:30 JST): next month's missing tickets from the confirmed plans."""
+    from django.utils import timezone
+
+    from billing.tickets.month import add_months, first_of_month
+    from billing.tickets.month_generation import generate_missing_tickets
+
+    month = add_months(first_of_month(timezone.localdate()), 1)
+    outcome = generate_missing_tickets(month)
+    return f"{month:%Y-%m}: created {len(outcome.created)}, failed {len(outcome.failed)}"

@@ -300,6 +300,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "caremgmt.access_log_archive_and_purge",
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
     },
+    # Next month's 利用票 generated from the confirmed plans (missing ones only), on the 20th.
+    "billing-generate-next-month-tickets": {
+        "task": "billing.generate_next_month_tickets",
+        "schedule": crontab(minute=30, hour=2, day_of_month=20),
+    },
 }
 
 # --- Logging: no client data in application logs --------------------------------------------
