@@ -75,7 +75,7 @@ def test_toggle_query_count_does_not_depend_on_rows(
     http = login(world.care_manager)
     _toggle(http, ticket, row, 5)  # warm caches (fee schedule, session)
     ticket.refresh_from_db()
-    with django_assert_max_num_queries(40) as three_rows:
+    with django_assert_max_num_queries(30) as three_rows:
         _toggle(http, ticket, row, 5)
     ticket.refresh_from_db()
     for n in range(8):
@@ -341,3 +341,14 @@ def test_regenerate_reports_what_changed(world, login) -> None:  # noqa: ANN001
     assert 3 in row.planned_days
     stale = http.post(url, {"version": 1})
     assert "他の人（または別のタブ）" in stale.content.decode()
+
+
+def test_provider_change_reloads_the_code_choices(world, login) -> None:  # noqa: ANN001
+    tw, ticket = december_ticket(world)
+    http = login(world.care_manager)
+    url = reverse("billing:ticket_row_add", args=[ticket.pk])
+    fragment = http.get(url, {"provider": tw.home_help.pk, "content": "夜間"}, headers=HTMX)
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in html
+    assert 'id="row-form"' in html and 'value="111211"' in html and 'value="152443"' not in html
+    assert 'value="夜間"' in html
