@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing import selectors
-from billing.models import ServiceTicket, TicketStatus
+from billing.models import ServiceTicket
 from billing.tickets.compute import ticket_figures
 from billing.tickets.generate import generate_ticket
 from billing.tickets.month import add_months, last_of_month, parse_month
@@ -327,4 +327,4 @@ urlpatterns = [
     *editor_rows.urlpatterns,
 ]
 
-__all__ = ["TicketStatus", "urlpatterns"]
+__all__ = ["urlpatterns"]

@@ -172,3 +172,29 @@ def test_clerk_sees_actual_buttons_only_and_auditor_none(world, login) -> None: 
     assert ":actual:" in clerk and ":planned:" not in clerk and "行を追加" not in clerk
     auditor = login(world.auditor).get(url).content.decode()
     assert "day-toggle" not in auditor and "閲覧のみ" in auditor
+
+
+def test_editor_query_count_does_not_depend_on_rows(
+    world, login, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
+    from billing.models import TicketRow
+
+    tw, ticket = december_ticket(world)
+    http = login(world.care_manager)
+    url = reverse("billing:ticket", args=[ticket.pk])
+    http.get(url)
+    with django_assert_max_num_queries(16) as three_rows:
+        http.get(url)
+    for n in range(8):
+        TicketRow.objects.create(
+            ticket=ticket,
+            order=20 + n,
+            provider=tw.home_help,
+            service_code="111211",
+            starts_at=dt.time(12 + n % 6),
+            ends_at=dt.time(13 + n % 6),
+            planned_days=[1, 8, 15],
+        )
+    with django_assert_max_num_queries(len(three_rows.captured_queries)):
+        response = http.get(url)
+    assert response.content.decode().count('class="ticket-row"') == 11
