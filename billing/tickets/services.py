@@ -152,7 +152,7 @@ def ticket_set_day(
         update.append("edited")
     row.save(update_fields=update)
     _touch(locked, actor)
-    recompute_and_cache(locked, register=register)
+    locked.figures = recompute_and_cache(locked, register=register)
     return locked
 
 
@@ -207,7 +207,7 @@ def ticket_row_save(
     row.full_clean(exclude=["ticket"])
     row.save()
     _touch(locked, actor)
-    recompute_and_cache(locked, register=register)
+    locked.figures = recompute_and_cache(locked, register=register)
     return row
 
 
@@ -219,7 +219,7 @@ def ticket_row_delete(
     locked = _lock(ticket, expected_version)
     locked.rows.filter(pk=row_id).delete()
     _touch(locked, actor)
-    recompute_and_cache(locked)
+    locked.figures = recompute_and_cache(locked)
 
 
 @transaction.atomic
@@ -246,7 +246,7 @@ def ticket_row_copy_to_weekdays(
     row.edited = True
     row.save(update_fields=["planned_days", "edited"])
     _touch(locked, actor)
-    recompute_and_cache(locked)
+    locked.figures = recompute_and_cache(locked)
     return row
 
 
@@ -288,5 +288,5 @@ def ticket_allocation_save(
     locked.over_limit_allocation = allocation_to_json(allocation)
     locked.save(update_fields=["over_limit_allocation"])
     _touch(locked, actor)
-    recompute_and_cache(locked)
+    locked.figures = recompute_and_cache(locked)
     return locked

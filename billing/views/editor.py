@@ -298,7 +298,9 @@ def ticket_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         return render_editor(request, ticket, error_message="、".join(error.messages))
     if not request.htmx:
         return redirect(reverse("billing:ticket", args=[ticket.pk]) + f"#row-{row.pk}")
-    figures = ticket_figures(ticket)
+    # The service already recomputed the 別表 for the cached totals: reuse it (one recompute
+    # per toggle, bench/ticket_recompute.py).
+    figures = getattr(ticket, "figures", None) or ticket_figures(ticket)
     log_ticket_page(request, ticket, "ticket")
     heads = day_heads(ticket.month)
     fresh = next(r for r in figures.rows if r.pk == row.pk)
@@ -310,7 +312,9 @@ def ticket_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         "can_actual": request.actor.can_write and not ticket.is_claimed,
         "oob": True,
     }
-    return render(request, "billing/ticket_toggle.html", context)
+    response = render(request, "billing/ticket_toggle.html", context)
+    response["HX-Trigger"] = "ticketChanged"  # the delivery panel refreshes (交付後に変更あり)
+    return response
 
 
 urlpatterns = [

@@ -235,7 +235,10 @@ def _panel_response(
     )
     context["oob_version"] = True
     context["saved"] = saved
-    return render(request, "billing/_limit_panel.html", context)
+    response = render(request, "billing/_limit_panel.html", context)
+    if saved:
+        response["HX-Trigger"] = "ticketChanged"
+    return response
 
 
 @require_POST

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from billing import print_run as service
 from billing.models import PrintRun
+from billing.tickets.month import parse_month
 from caremgmt.access import Actor, require_writer
 from caremgmt.audit import record_access
 from caremgmt.models.audit import AccessAction
@@ -96,7 +97,11 @@ def print_runs(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("billing:print_run", pk=run.pk)
     else:
-        form = StartForm(initial={"month": _next_month()}, actor=actor)
+        try:
+            initial_month = parse_month(request.GET.get("month", ""))
+        except ValueError:
+            initial_month = _next_month()
+        form = StartForm(initial={"month": initial_month}, actor=actor)
     return render(
         request,
         "billing/print_run_list.html",
