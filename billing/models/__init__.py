@@ -3,6 +3,21 @@
 One module per sub-area; this package re-exports their names.
 """
 
+from billing.models.actuals import (
+    ActualsImport,
+    ActualsImportKind,
+    ActualsSource,
+    ActualsStatus,
+    ProviderActuals,
+)
+from billing.models.benefit import (
+    BatchRun,
+    BatchStatus,
+    BenefitManagementSheet,
+    ClaimSubmission,
+    SheetKind,
+    SheetStatus,
+)
 from billing.models.delivery import (
     ConsentMethod,
     CopyRecipientKind,
@@ -10,6 +25,12 @@ from billing.models.delivery import (
     SendMethod,
     TicketCopy,
     TicketVersion,
+)
+from billing.models.office_claim import (
+    ClaimEvidence,
+    EvidenceKind,
+    OfficeClaimSettings,
+    StaffMonthFte,
 )
 from billing.models.print_run import *  # noqa: F403 - PrintRun, PrintRunItem, PrintRunMerge
 from billing.models.tickets import (
@@ -22,6 +43,21 @@ from billing.models.tickets import (
 )
 
 __all__ = [
+    "ActualsImport",
+    "ActualsImportKind",
+    "ActualsSource",
+    "ActualsStatus",
+    "BatchRun",
+    "BatchStatus",
+    "BenefitManagementSheet",
+    "ClaimEvidence",
+    "ClaimSubmission",
+    "EvidenceKind",
+    "OfficeClaimSettings",
+    "ProviderActuals",
+    "SheetKind",
+    "SheetStatus",
+    "StaffMonthFte",
     "ConsentMethod",
     "CopyRecipientKind",
     "ProviderTicketSend",

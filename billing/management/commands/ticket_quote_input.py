@@ -1,6 +1,6 @@
 """manage.py ticket_quote_input TICKET_ID — the quote JSON of a ticket's 予定 (docs/quote.md).
 
-    python manage.py ticket_quote_input 12 | python manage.py quote -
+python manage.py ticket_quote_input 12 | python manage.py quote -
 """
 
 import json

@@ -1,0 +1,126 @@
+"""居宅介護支援費 (the office's own claim): 常勤換算 per care manager per month, the office's
+加算/減算 settings, and the evidence of per-client 加算 until the monitoring records exist."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class StaffMonthFte(models.Model):
+    """常勤換算 of one care manager in one month (1.00 = full time)."""
+
+    scope_office_path = "office"
+    scope_caseload_paths: tuple[str, ...] = ()
+
+    office = models.ForeignKey(
+        "caremgmt.Office", on_delete=models.PROTECT, related_name="+", verbose_name="事業所"
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="職員"
+    )
+    month = models.DateField("年月")
+    fte = models.DecimalField("常勤換算", max_digits=3, decimal_places=2)
+
+    class Meta:
+        verbose_name = "常勤換算"
+        verbose_name_plural = "常勤換算"
+        ordering = ["office", "-month", "staff"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "staff", "month"], name="staff_month_fte_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(fte__gt=0, fte__lte=1),
+                name="staff_month_fte_range",
+                violation_error_message="常勤換算は0より大きく1.00以下です。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.month:%Y-%m} {self.fte}"
+
+
+class OfficeClaimSettings(models.Model):
+    """The office's 体制 for 居宅介護支援費 (REFERENCE §5.3; codes marked unconfirmed in
+    billing.office_claim where not known)."""
+
+    scope_office_path = "office"
+    scope_caseload_paths: tuple[str, ...] = ()
+
+    office = models.OneToOneField(
+        "caremgmt.Office", on_delete=models.CASCADE, related_name="claim_settings"
+    )
+    fee_category = models.CharField(
+        "居宅介護支援費の区分",
+        max_length=2,
+        choices=[("1", "（Ⅰ）"), ("2", "（Ⅱ）ケアプランデータ連携＋事務職員")],
+        default="1",
+    )
+    specific_office_addition = models.CharField(
+        "特定事業所加算",
+        max_length=2,
+        choices=[("", "なし"), ("1", "（Ⅰ）"), ("2", "（Ⅱ）"), ("3", "（Ⅲ）"), ("A", "（A）")],
+        blank=True,
+    )
+    special_area = models.BooleanField("特別地域加算（+15%）", default=False)
+    hilly_small_office = models.BooleanField("中山間地域等小規模事業所加算（+10%）", default=False)
+    hilly_resident = models.BooleanField("中山間地域等居住者加算（+5%）", default=False)
+    abuse_prevention_missing = models.BooleanField(
+        "高齢者虐待防止措置未実施減算（-1%）", default=False
+    )
+    bcp_missing = models.BooleanField("業務継続計画未策定減算（-1%）", default=False)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    version = models.PositiveIntegerField("更新番号", default=1, editable=False)
+
+    class Meta:
+        verbose_name = "居宅介護支援費の体制"
+        verbose_name_plural = "居宅介護支援費の体制"
+
+    def __str__(self) -> str:
+        return f"{self.office} 体制"
+
+
+class EvidenceKind(models.TextChoices):
+    HOSPITAL_1 = "hospital_1", "入院時情報連携加算（Ⅰ）"
+    HOSPITAL_2 = "hospital_2", "入院時情報連携加算（Ⅱ）"
+    DISCHARGE = "discharge", "退院・退所加算"
+    OUTPATIENT = "outpatient", "通院時情報連携加算"
+    TERMINAL = "terminal", "ターミナルケアマネジメント加算"
+    EMERGENCY = "emergency", "緊急時等居宅カンファレンス加算"
+    INITIAL = "initial", "初回加算"
+    SAME_BUILDING = "same_building", "同一建物減算"
+    STANDARD_VIOLATION = "standard_violation", "運営基準減算"
+
+
+class ClaimEvidence(models.Model):
+    """The proof of a per-client 加算/減算 for a month (date and note), entered by hand until
+    the monitoring records provide it; 初回加算 proposals are confirmed here too."""
+
+    scope_office_path = "client__office"
+    scope_caseload_paths = ("client__care_manager", "client__deputy_care_manager")
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="claim_evidence"
+    )
+    month = models.DateField("サービス提供年月")
+    kind = models.CharField("種類", max_length=20, choices=EvidenceKind.choices)
+    proof_on = models.DateField("根拠の日付")
+    note = models.CharField("内容", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "加算・減算の根拠"
+        verbose_name_plural = "加算・減算の根拠"
+        ordering = ["client", "-month", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "month", "kind"], name="claim_evidence_once_per_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.month:%Y-%m}"
