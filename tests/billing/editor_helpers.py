@@ -42,6 +42,8 @@ def push_over_limit(ticket: ServiceTicket, tw) -> ServiceTicket:  # noqa: ANN001
 def figure(html: str, name: str) -> str:
     """The text of a `data-figure="name"` element of the limit panel."""
     found = re.search(rf'data-figure="{name}"[^>]*>([^<]*)<', html)
+    if found is not None:  # figures are shown with thousands separators (9,798単位)
+        return found.group(1).strip().replace(",", "")
     assert found, name
     return found.group(1).strip()
 

@@ -195,7 +195,7 @@ def test_add_edit_and_delete_through_the_plan_page(plan_setup, draft_plan, login
     assert response.status_code == 302 and response["Location"].endswith("#table3-monthly")
     item = MonthlyService.objects.get()
     page = browser.get(plan_url).content.decode()
-    assert "手すり（玄関）" in page and "TAIS 00200-000001" in page and "3000円／月" in page
+    assert "手すり（玄関）" in page and "TAIS 00200-000001" in page and "3,000円／月" in page
     edit = reverse("careplans:monthly_edit", args=[draft_plan.pk, item.pk])
     response = browser.post(edit, _post_data(plan_setup, draft_plan, rental_price_yen="3200"))
     assert response.status_code == 302

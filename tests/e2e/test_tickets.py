@@ -54,7 +54,7 @@ def test_edit_a_ticket_over_the_limit_and_allocate(page, live_server, log_in) ->
     cell.click()
     page.wait_for_function(
         "([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
-        arg=['#limit-panel [data-figure="used"]', str(before)],
+        arg=['#limit-panel [data-figure="used"]', used.inner_text().strip()],
     )
     assert _number(used.inner_text()) > before
     assert page.locator(f"#c-{home_row.pk}-p-5").get_attribute("aria-pressed") == "true"
