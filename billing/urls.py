@@ -1,8 +1,9 @@
-from billing.views import checks, delivery, editor, exchange, print_run, printing
+from billing.views import checks, delivery, editor, exchange, presubmission, print_run, printing
 
 app_name = "billing"
 
 urlpatterns = [
+    *presubmission.urlpatterns,
     *editor.urlpatterns,
     *delivery.urlpatterns,
     *printing.urlpatterns,

@@ -74,6 +74,8 @@ EXEMPT: dict[str, str] = {
     "clients:resource_edit": "office directory form, no client data",
     # billing: plan checks (billing:ticket_checks is a client page, logged by the view)
     "billing:ticket_check_ack": "POST that records an acknowledgement; answers the panel",
+    "billing:presubmission_ack": "POST that records an acknowledgement and redirects to the "
+    "check page (which logs)",
     "careplans:monthly_delete": "GET confirmation logs care_plan:edit like row_delete; "
     "the walk's builder posts (tests/careplans/test_monthly_services.py checks the GET log)",
     "billing:ticket_exchange_download": "ZIP download, logged as EXPORT "
@@ -105,6 +107,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "careplans:index": {"sort": "kana"},
     "billing:exchange_month": {"month": "2026-12", "scope": "office"},
     "billing:tickets_unsent": {"month": "2026-12"},
+    "billing:presubmission": {"month": "2026-12"},
     "billing:tickets": {"month": "2026-12", "status": "missing"},
 }
 

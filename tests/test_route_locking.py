@@ -186,6 +186,9 @@ EXEMPT: dict[str, str] = {
     "careplans:monthly_delete": "deletes a row under the plan's version check "
     "(tests/careplans/test_monthly_services.py: stale delete is refused)",
     "billing:ticket_checks": _READ,
+    "billing:presubmission": "read-only check page",
+    "billing:presubmission_ack": "append-only: one acknowledgement per (ticket, rule, subject); "
+    "a second is refused (unique constraint)",
     "billing:ticket_check_ack": "append-only: one acknowledgement per (ticket, rule, subject); "
     "a second is refused naming the first; the ticket's content is not changed",
     # billing: ケアプランデータ連携 (exchange)

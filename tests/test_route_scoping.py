@@ -306,6 +306,9 @@ ROUTES.update(
 # The month's unsent list has no object in the URL; it lists the caller's caseload (office
 # for 管理者・事務・監査) — tests/billing/test_ticket_delivery*.py prove its scoping.
 STAFF_ONLY |= {"billing:tickets_unsent"}
+# 提出前チェック: the month is a query parameter; the ack names its ticket in the body
+# (tests/billing/test_presubmission.py proves the ticket lookup is scoped).
+STAFF_ONLY |= {"billing:presubmission", "billing:presubmission_ack"}
 
 
 def _delivery_ticket(world: World) -> Any:
