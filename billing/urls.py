@@ -1,4 +1,5 @@
 from billing.views import checks, delivery, editor, exchange, print_run, printing
+from billing.views import office_claim
 
 app_name = "billing"
 
@@ -9,4 +10,5 @@ urlpatterns = [
     *print_run.urlpatterns,
     *exchange.urlpatterns,
     *checks.urlpatterns,
+    *office_claim.urlpatterns,
 ]

@@ -57,7 +57,9 @@ SPECIFIC_OFFICE_ADDITIONS: dict[str, FixedAddition] = {
 
 # Percentages: office settings (fields of OfficeClaimSettings) and per-client evidence.
 PERCENTAGES: dict[str, PercentageItem] = {
-    "special_area": PercentageItem("special_area", "特別地域居宅介護支援加算", "43P015", Decimal(15)),
+    "special_area": PercentageItem(
+        "special_area", "特別地域居宅介護支援加算", "43P015", Decimal(15)
+    ),
     "hilly_small_office": PercentageItem(
         "hilly_small_office", "中山間地域等小規模事業所加算", "43P010", Decimal(10)
     ),

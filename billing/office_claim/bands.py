@@ -130,7 +130,11 @@ def assignment_order(cases: Iterable[Case]) -> list[Case]:
     """[U] contract date, then client id; cases without a contract date last."""
     return sorted(
         cases,
-        key=lambda case: (case.contracted_on is None, case.contracted_on or dt.date.min, case.client_id),
+        key=lambda case: (
+            case.contracted_on is None,
+            case.contracted_on or dt.date.min,
+            case.client_id,
+        ),
     )
 
 

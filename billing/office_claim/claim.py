@@ -29,7 +29,14 @@ from billing.fee_schedule import cached_fee_schedule
 from billing.models import BenefitManagementSheet, ServiceTicket
 from billing.models.office_claim import ClaimEvidence, OfficeClaimSettings, StaffMonthFte
 from billing.office_claim import additions
-from billing.office_claim.bands import BandResult, Case, compute_bands, level_group_for
+from billing.office_claim.bands import (
+    BAND_LABELS,
+    CARE_LEVELS,
+    BandResult,
+    Case,
+    compute_bands,
+    level_group_for,
+)
 from billing.tickets.month import add_months, days_in_month
 
 BILLABLE_SHEET_STATUSES = frozenset({"submitted", "accepted"})
@@ -60,6 +67,16 @@ class ClaimLine:
     evidence: list[ClaimEvidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # 公費 / 給付制限 from the register
     issues: list[str] = field(default_factory=list)
+
+    @property
+    def care_level_label(self) -> str:
+        from caremgmt.choices import CareLevel
+
+        return CareLevel(self.care_level).label if self.care_level in CareLevel.values else ""
+
+    @property
+    def band_label(self) -> str:
+        return BAND_LABELS.get(self.band or "", "") if self.care_level in CARE_LEVELS else ""
 
 
 @dataclass
@@ -150,8 +167,10 @@ def _certifications(client_ids: list[int]) -> dict[int, list]:
     from clients.models import Certification
 
     found: dict[int, list] = {}
-    for row in Certification.objects.current().filter(client_id__in=client_ids).order_by(
-        "client_id", "valid_from", "pk"
+    for row in (
+        Certification.objects.current()
+        .filter(client_id__in=client_ids)
+        .order_by("client_id", "valid_from", "pk")
     ):
         found.setdefault(row.client_id, []).append(row)
     return found
@@ -216,7 +235,9 @@ def initial_proposal(
 
 
 # --- the month -------------------------------------------------------------------------------
-def office_month_claim(office, month: dt.date, regional_grade: str | None = None) -> OfficeMonthClaim:  # noqa: ANN001
+def office_month_claim(
+    office, month: dt.date, regional_grade: str | None = None
+) -> OfficeMonthClaim:  # noqa: ANN001
     from caremgmt.regional_grades import regional_grade_on
 
     start = month
@@ -278,8 +299,10 @@ def office_month_claim(office, month: dt.date, regional_grade: str | None = None
         if current is None:
             line.reasons.append(NO_CERTIFICATION)
             continue
-        if current.care_level not in ("21", "22", "23", "24", "25"):
-            line.reasons.append("要支援の利用者は介護予防支援として請求します（件数には1/3で数えます）。")
+        if current.care_level not in CARE_LEVELS:
+            line.reasons.append(
+                "要支援の利用者は介護予防支援として請求します（件数には1/3で数えます）。"
+            )
             continue
         kinds = {row.kind for row in this_month}
         line.initial_confirmed = "initial" in kinds
@@ -372,7 +395,8 @@ def _price_line(
     )
     result = calculate_client_month(client_month, schedule)
     line.codes = [
-        ClaimCode(row.service_code, row.service_name, row.service_units) for row in result.detail_rows
+        ClaimCode(row.service_code, row.service_name, row.service_units)
+        for row in result.detail_rows
     ]
     line.total_units = result.totals.total_units
     line.total_cost_yen = result.totals.total_cost

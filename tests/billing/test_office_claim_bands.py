@@ -20,7 +20,12 @@ def _cases(care: int, support: int = 0) -> list[Case]:
     """`care` 要介護 cases then `support` 要支援 ones, contracts one day apart."""
     start = dt.date(2020, 1, 1)
     cases = [
-        Case(client_id=n + 1, care_manager_id=1, care_level="22", contracted_on=start + dt.timedelta(n))
+        Case(
+            client_id=n + 1,
+            care_manager_id=1,
+            care_level="22",
+            contracted_on=start + dt.timedelta(n),
+        )
         for n in range(care)
     ]
     cases += [
@@ -104,10 +109,19 @@ def test_part_time_staff_and_missing_fte_row() -> None:
 
 def test_assignment_order_is_contract_date_then_client_id() -> None:
     day = dt.date(2024, 5, 1)
-    cases = [Case(client_id=n, care_manager_id=1, care_level="21", contracted_on=day) for n in range(1, 45)]
-    late = Case(client_id=500, care_manager_id=1, care_level="21", contracted_on=dt.date(2025, 1, 1))
-    tie_low = Case(client_id=7000, care_manager_id=1, care_level="21", contracted_on=dt.date(2024, 12, 1))
-    tie_high = Case(client_id=7001, care_manager_id=1, care_level="21", contracted_on=dt.date(2024, 12, 1))
+    cases = [
+        Case(client_id=n, care_manager_id=1, care_level="21", contracted_on=day)
+        for n in range(1, 45)
+    ]
+    late = Case(
+        client_id=500, care_manager_id=1, care_level="21", contracted_on=dt.date(2025, 1, 1)
+    )
+    tie_low = Case(
+        client_id=7000, care_manager_id=1, care_level="21", contracted_on=dt.date(2024, 12, 1)
+    )
+    tie_high = Case(
+        client_id=7001, care_manager_id=1, care_level="21", contracted_on=dt.date(2024, 12, 1)
+    )
     no_contract = Case(client_id=9999, care_manager_id=1, care_level="21", contracted_on=None)
     cases = [late, tie_high, no_contract, *cases[1:], tie_low, cases[0]]
     result = compute_bands(
@@ -141,7 +155,11 @@ def test_bands_are_monotone_and_independent_of_input_order(rows, category) -> No
     ranks = [rank[result.bands[c]] for c in result.order]
     assert ranks == sorted(ranks)
     # the (ⅰ) cases never reach the threshold
-    weight = sum((Fraction(1, 3) if c.care_level in ("12", "13") else 1) for c in cases if result.bands[c.client_id] == "i")
+    weight = sum(
+        (Fraction(1, 3) if c.care_level in ("12", "13") else 1)
+        for c in cases
+        if result.bands[c.client_id] == "i"
+    )
     assert weight < result.first_limit
 
 

@@ -13,7 +13,7 @@ from billing.models.office_claim import ClaimEvidence, OfficeClaimSettings, Staf
 from billing.office_claim.claim import NO_SHEET, office_month_claim
 from caremgmt.models.organization import Role
 from tests.billing.office_claim_world import MONTH, make_case
-from tests.factories import CertificationFactory, OfficeFactory, PublicExpenseFactory, staff_in
+from tests.factories import OfficeFactory, PublicExpenseFactory, staff_in
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,9 @@ def test_lines_without_a_submitted_sheet_are_not_billable(world) -> None:  # noq
 
 
 def test_initial_addition_proposals(world) -> None:  # noqa: ANN001
-    new = make_case(world.office, world.care_manager, earlier_ticket=False, contracted_on=dt.date(2026, 11, 20))
+    new = make_case(
+        world.office, world.care_manager, earlier_ticket=False, contracted_on=dt.date(2026, 11, 20)
+    )
     old = make_case(world.office, world.care_manager)
     # 要介護1 → 要介護3 from 2026-12-01: two levels up
     up_two = make_case(world.office, world.care_manager, level="23", previous_level="21")
@@ -76,7 +78,9 @@ def test_initial_addition_proposals(world) -> None:  # noqa: ANN001
 
 
 def test_new_client_rule_needs_a_recent_contract(world) -> None:  # noqa: ANN001
-    long_ago = make_case(world.office, world.care_manager, earlier_ticket=False, contracted_on=dt.date(2024, 1, 5))
+    long_ago = make_case(
+        world.office, world.care_manager, earlier_ticket=False, contracted_on=dt.date(2024, 1, 5)
+    )
     claim = office_month_claim(world.office, MONTH)
     assert _line(claim, long_ago).initial_proposal == ""
 
@@ -167,7 +171,9 @@ def test_public_expense_and_restriction_are_noted(world) -> None:  # noqa: ANN00
     assert line.insurance_claim_yen == line.total_cost_yen
 
 
-def test_query_count_is_independent_of_the_number_of_clients(world, django_assert_max_num_queries) -> None:  # noqa: ANN001
+def test_query_count_is_independent_of_the_number_of_clients(
+    world, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
