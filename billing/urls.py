@@ -1,4 +1,5 @@
 from billing.views import checks, delivery, editor, exchange, presubmission, print_run, printing
+from billing.views import office_claim as office_claim_views
 
 app_name = "billing"
 
@@ -10,4 +11,5 @@ urlpatterns = [
     *print_run.urlpatterns,
     *exchange.urlpatterns,
     *checks.urlpatterns,
+    *office_claim_views.urlpatterns,
 ]

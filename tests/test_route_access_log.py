@@ -97,6 +97,12 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_toggle": "POST; its htmx answer (row + limit panel) is logged as ticket:ticket",
     "billing:ticket_allocation": "POST; its htmx answer (limit panel) is logged as ticket:ticket",
     "billing:ticket_regenerate": "POST that refreshes the rows from the plan and redirects",
+    # billing: 居宅介護支援費 (officeclaim); the month page is a SEARCH page below
+    "billing:office_claim_evidence": "POST that records 加算 evidence and redirects; a rejected "
+    "one re-renders billing:office_claim, which logs (tests/billing/test_office_claim_views.py)",
+    "billing:office_claim_fte": "POST that saves 常勤換算 and redirects; a rejected one "
+    "re-renders billing:office_claim, which logs",
+    "billing:office_claim_settings": "the office's 体制 settings (管理者), no client data",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -109,6 +115,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "billing:tickets_unsent": {"month": "2026-12"},
     "billing:presubmission": {"month": "2026-12"},
     "billing:tickets": {"month": "2026-12", "status": "missing"},
+    "billing:office_claim": {"month": "2026-12"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;

@@ -226,6 +226,16 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_row_copy": "adds weekday dates under the ticket's version check",
     "billing:ticket_allocation": "checked against the ticket's version (stale → message)",
     "billing:ticket_regenerate": "checked against the ticket's version; keeps hand edits",
+    # billing: 居宅介護支援費 (officeclaim; tests/billing/test_office_claim_views.py)
+    "billing:office_claim": _READ,
+    "billing:office_claim_evidence": _CREATE + " (one per client × month × kind, a unique "
+    "constraint), or deletes one row",
+    "billing:office_claim_fte": "checked against the values the form showed (no version column "
+    "on 常勤換算): a stale form gets 409 and writes nothing "
+    "(test_fte_save_bad_input_and_stale_form)",
+    "billing:office_claim_settings": "checked against OfficeClaimSettings.version (stale → 409, "
+    "nothing written: test_settings_saved_by_the_manager_under_the_version); the walk's LOCKED "
+    "check needs a care-manager-owned text field, which 体制 has not",
 }
 
 

@@ -578,6 +578,19 @@ def _covered_by_app_matrices() -> set[str]:
     )
 
 
+# --- billing: 居宅介護支援費, the office's own claim (issue 11 §4; officeclaim) -----------
+# No object in the URL: the page shows the acting office's month (care managers: their own
+# clients, read-only); the POSTs name the client / evidence in the body and are for 事務・
+# 管理者 (settings: 管理者). tests/billing/test_office_claim_views.py proves the scoping
+# (colleague's caseload, other office, 監査 and care managers refused, nothing written).
+STAFF_ONLY |= {
+    "billing:office_claim",
+    "billing:office_claim_evidence",
+    "billing:office_claim_fte",
+    "billing:office_claim_settings",
+}
+
+
 def test_every_route_is_covered() -> None:
     uncovered = _route_names() - PUBLIC - STAFF_ONLY - set(ROUTES) - _covered_by_app_matrices()
     assert not uncovered, f"add these routes to tests/test_route_scoping.py: {sorted(uncovered)}"

@@ -1,0 +1,231 @@
+"""billing views: 居宅介護支援費 — the office's own claim of a month (issue 11 §4).
+
+* `office_claim`           the month: 取扱件数 band table, per-client lines (codes, units,
+                           yen, 請求不可), 初回加算 proposals, evidence entry, 常勤換算 form.
+                           事務・管理者・監査 see the office; care managers see their own
+                           clients' lines, read-only. Logged as one SEARCH row.
+* `office_claim_evidence`  POST: add (or delete) 加算 evidence of a client-month (事務・管理者).
+* `office_claim_fte`       POST: the month's 常勤換算 per care manager (事務・管理者), checked
+                           against the values the form showed.
+* `office_claim_settings`  the office's 体制 (管理者), under the settings' `version`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from billing.forms_office_claim import EvidenceForm, SettingsForm
+from billing.office_claim import services
+from billing.office_claim.bands import BAND_LABELS
+from billing.office_claim.claim import office_month_claim, office_settings
+from billing.tickets.month import add_months, first_of_month, parse_month
+from caremgmt.audit import record_search
+
+SUBJECT = "office_claim"
+
+
+def _month(text: str | None) -> dt.date:
+    try:
+        return parse_month(text or "")
+    except ValueError:
+        return add_months(first_of_month(timezone.localdate()), -1)
+
+
+def _page_url(month: dt.date, anchor: str = "") -> str:
+    url = f"{reverse('billing:office_claim')}?month={month:%Y-%m}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _require_office(request: HttpRequest) -> None:
+    if request.actor is None or request.actor.office is None or not request.actor.roles:
+        raise Http404("見つかりません。")
+
+
+def _render_page(
+    request: HttpRequest,
+    month: dt.date,
+    *,
+    evidence_form: EvidenceForm | None = None,
+    fte_errors: dict[str, str] | None = None,
+    fte_values: dict[int, str] | None = None,
+    fte_conflict: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor = request.actor
+    office = actor.office
+    claim = office_month_claim(office, month)
+    lines = claim.lines
+    if not actor.sees_whole_office:
+        staff = actor.staff
+        lines = [
+            line
+            for line in lines
+            if staff.pk in (line.client.care_manager_id, line.client.deputy_care_manager_id)
+        ]
+    visible_ids = {line.client.pk for line in lines}
+    names = {line.client.pk: line.client.name for line in claim.lines}
+    reduced = {
+        band: [names[cid] for cid in claim.bands.clients_in(band) if cid in visible_ids]
+        for band in ("ii", "iii")
+    }
+    writer = services.can_write_claim(actor)
+    loaded_fte = services.fte_texts(office, month)
+    record_search(request, subject_type=SUBJECT, query={"month": f"{month:%Y-%m}"})
+    return render(
+        request,
+        "billing/office_claim.html",
+        {
+            "month": month,
+            "claim": claim,
+            "lines": lines,
+            "reduced": reduced,
+            "band_labels": BAND_LABELS,
+            "writer": writer,
+            "is_manager": actor.is_manager,
+            "sees_office": actor.sees_whole_office,
+            "evidence_form": evidence_form,
+            "evidence_kinds": EvidenceForm.base_fields["kind"].choices,
+            "fte_rows": [
+                {
+                    "staff_id": load.staff_id,
+                    "name": load.name,
+                    "loaded": loaded_fte.get(load.staff_id, ""),
+                    "value": (fte_values or {}).get(
+                        load.staff_id, loaded_fte.get(load.staff_id, "")
+                    ),
+                    "error": (fte_errors or {}).get(f"fte_{load.staff_id}", ""),
+                    "load": load,
+                }
+                for load in claim.bands.loads
+            ],
+            "fte_conflict": fte_conflict,
+            "previous_month": f"{add_months(month, -1):%Y-%m}",
+            "next_month": f"{add_months(month, 1):%Y-%m}",
+        },
+        status=status,
+    )
+
+
+@require_GET
+def office_claim(request: HttpRequest) -> HttpResponse:
+    _require_office(request)
+    return _render_page(request, _month(request.GET.get("month")))
+
+
+@require_POST
+def office_claim_evidence(request: HttpRequest) -> HttpResponse:
+    services.require_claim_writer(request.actor)
+    month = _month(request.POST.get("month"))
+    if request.POST.get("delete"):
+        try:
+            evidence_id = int(request.POST["delete"])
+        except ValueError as error:
+            raise Http404("見つかりません。") from error
+        services.delete_evidence(actor=request.actor, evidence_id=evidence_id)
+        messages.success(request, "根拠を取り消しました。")
+        return redirect(_page_url(month))
+    form = EvidenceForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.add_evidence(
+                actor=request.actor,
+                client_id=data["client"],
+                month=month,
+                kind=data["kind"],
+                proof_on=data["proof_on"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, f"{row.get_kind_display()}を登録しました。")
+            return redirect(_page_url(month, f"client-{row.client_id}"))
+    elif "client" in form.errors:
+        raise Http404("見つかりません。")
+    return _render_page(request, month, evidence_form=form, status=422)
+
+
+@require_POST
+def office_claim_fte(request: HttpRequest) -> HttpResponse:
+    services.require_claim_writer(request.actor)
+    month = _month(request.POST.get("month"))
+    values: dict[int, str] = {}
+    loaded: dict[int, str] = {}
+    for key, value in request.POST.items():
+        for prefix, target in (("fte_", values), ("loaded_", loaded)):
+            if key.startswith(prefix) and key[len(prefix) :].isdigit():
+                target[int(key[len(prefix) :])] = value
+    try:
+        services.save_fte(actor=request.actor, month=month, values=values, loaded=loaded)
+    except ValidationError as error:
+        errors = {field: problems[0] for field, problems in error.message_dict.items()}
+        return _render_page(request, month, fte_errors=errors, fte_values=values, status=422)
+    except services.StaleFteError as stale:
+        return _render_page(request, month, fte_values=values, fte_conflict=stale.names, status=409)
+    messages.success(request, "常勤換算を保存しました。")
+    return redirect(_page_url(month, "fte"))
+
+
+@require_http_methods(["GET", "POST"])
+def office_claim_settings(request: HttpRequest) -> HttpResponse:
+    services.require_manager(request.actor)
+    settings = office_settings(request.actor.office)
+    month = _month(request.GET.get("month") or request.POST.get("month"))
+    conflict: dict[str, Any] | None = None
+    status = 200
+    if request.method == "POST":
+        form = SettingsForm(request.POST, instance=settings)
+        if form.is_valid():
+            try:
+                services.save_settings(
+                    actor=request.actor,
+                    values=form.cleaned_data,
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except services.StaleSettingsError as stale:
+                conflict = {"changes": []}
+                form.data = form.data.copy()
+                form.data["version"] = str(stale.current.version)
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 422
+            else:
+                messages.success(request, "居宅介護支援費の体制を保存しました。")
+                return redirect(_page_url(month))
+        else:
+            status = 422
+    else:
+        form = SettingsForm(instance=settings)
+    return render(
+        request,
+        "billing/office_claim_settings.html",
+        {
+            "form": form,
+            "month": month,
+            "conflict": conflict,
+            "conflict_subject": "体制",
+            "conflict_other_note": "居宅介護支援費の体制が、この画面を開いた後に保存されています。",
+        },
+        status=status,
+    )
+
+
+urlpatterns: list[Any] = [
+    path("office-claim/", office_claim, name="office_claim"),
+    path("office-claim/evidence/", office_claim_evidence, name="office_claim_evidence"),
+    path("office-claim/fte/", office_claim_fte, name="office_claim_fte"),
+    path("office-claim/settings/", office_claim_settings, name="office_claim_settings"),
+]
