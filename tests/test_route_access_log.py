@@ -95,6 +95,13 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_toggle": "POST; its htmx answer (row + limit panel) is logged as ticket:ticket",
     "billing:ticket_allocation": "POST; its htmx answer (limit panel) is logged as ticket:ticket",
     "billing:ticket_regenerate": "POST that refreshes the rows from the plan and redirects",
+    # billing: 実績 intake and reconciliation (billing:ticket_actuals is a client page)
+    "billing:actuals_import": "POST of a 実績 file; redirects to the board (which logs)",
+    "billing:ticket_actuals_copy": "POST that redirects (or re-renders the page, which logs)",
+    "billing:ticket_actuals_receive": "POST that redirects (or re-renders the page, which logs)",
+    "billing:ticket_actuals_reason": "POST that redirects (or re-renders the page, which logs)",
+    "billing:ticket_actuals_confirm": "POST that redirects (or re-renders the page, which logs)",
+    "billing:ticket_actuals_unconfirm": "POST that redirects (or re-renders the page, which logs)",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -106,6 +113,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "billing:exchange_month": {"month": "2026-12", "scope": "office"},
     "billing:tickets_unsent": {"month": "2026-12"},
     "billing:tickets": {"month": "2026-12", "status": "missing"},
+    "billing:actuals_board": {"month": "2026-12", "status": "pending"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;
