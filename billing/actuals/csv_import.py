@@ -41,7 +41,7 @@ from billing.models.actuals import (
 from billing.tickets.compute import recompute_and_cache
 from billing.tickets.month import days_in_month, parse_month
 from billing.tickets.rules import code_on
-from caremgmt.access import Actor, require_writer
+from caremgmt.access import Actor, require_writer, visible
 from clients.models import Client, ServiceProvider
 
 HEADER = [
@@ -153,14 +153,23 @@ def parse_csv(text: str, month: dt.date) -> tuple[list[ActualLine], list[str]]:
     return lines, errors
 
 
-def resolve(office, month: dt.date, lines: list[ActualLine]) -> tuple[Plan, list[str]]:  # noqa: ANN001
-    """Check every line against the office: client, ticket, provider, code, 確定 status."""
+UNKNOWN_CLIENT = (
+    "被保険者番号「{}」の利用者が見つかりません（この事業所の、あなたが扱える利用者ではありません）"
+)
+
+
+def visible_clients(actor: Actor, insured: set[str]) -> dict[str, Client]:
+    """The actor's clients by 被保険者番号: the office, or the caseload of a care manager."""
+    queryset = Client.objects.filter(office=actor.office, insured_number__in=insured)
+    return {c.insured_number: c for c in visible(queryset, actor)}
+
+
+def resolve(actor: Actor, month: dt.date, lines: list[ActualLine]) -> tuple[Plan, list[str]]:
+    """Check every line against the actor's clients and office: client, ticket, provider,
+    code, 確定 status."""
     errors: list[str] = []
-    insured = {line.insured_number for line in lines}
-    clients = {
-        c.insured_number: c
-        for c in Client.objects.filter(office=office, insured_number__in=insured)
-    }
+    office = actor.office
+    clients = visible_clients(actor, {line.insured_number for line in lines})
     tickets = {
         t.client.insured_number: t
         for t in ServiceTicket.objects.filter(
@@ -188,7 +197,7 @@ def resolve(office, month: dt.date, lines: list[ActualLine]) -> tuple[Plan, list
         ticket = tickets.get(line.insured_number)
         provider = providers.get(line.provider_number)
         if line.insured_number not in clients:
-            problems.append(f"被保険者番号「{line.insured_number}」の利用者がこの事業所にいません")
+            problems.append(UNKNOWN_CLIENT.format(line.insured_number))
         elif ticket is None:
             problems.append(f"{month:%Y年%-m月}の利用票がありません")
         elif ticket.is_claimed:
@@ -294,7 +303,7 @@ def import_lines(
         errors = ["取り込む行がありません。"]
     plan = Plan()
     if lines:  # office checks of the well-formed lines too: every problem in one answer
-        plan, office_errors = resolve(office, month, lines)
+        plan, office_errors = resolve(actor, month, lines)
         errors = sorted([*errors, *office_errors], key=_line_number)
     record = ActualsImport(
         office=office,

@@ -17,14 +17,19 @@ import hashlib
 
 from django.db import transaction
 
-from billing.actuals.csv_import import MAX_BYTES, ActualLine, import_lines
+from billing.actuals.csv_import import (
+    MAX_BYTES,
+    ActualLine,
+    import_lines,
+    visible_clients,
+)
 from billing.exchange.layouts import UPPLAN
 from billing.models import ServiceTicket, TicketRow
 from billing.models.actuals import ActualsImport, ActualsImportKind, ActualsStatus, ProviderActuals
 from billing.tickets.compute import recompute_and_cache
 from caremgmt.access import Actor, require_writer
 from careplans.exchange.layout import FieldSpec, Layout, ParsedFile, common_fields, parse_rows
-from clients.models import Client, ServiceProvider
+from clients.models import ServiceProvider
 
 UPJSK = dataclasses.replace(UPPLAN, record_type="UPJSK", title="第6表（サービス利用票）実績")
 DLTJSK = Layout(
@@ -123,12 +128,7 @@ def import_dltjsk(*, actor: Actor, month: dt.date, filename: str, data: bytes) -
     targets: list[tuple[ServiceTicket, ServiceProvider, str]] = []
     if not errors:
         rows = list(parsed.rows)
-        clients = {
-            c.insured_number: c
-            for c in Client.objects.filter(
-                office=office, insured_number__in={r["insured_number"] for r in rows}
-            )
-        }
+        clients = visible_clients(actor, {r["insured_number"] for r in rows})
         tickets = {
             t.client_id: t
             for t in ServiceTicket.objects.filter(client__in=clients.values(), month=month)

@@ -33,6 +33,7 @@ from billing.models import ServiceTicket
 from billing.models.actuals import ActualsImport, ActualsStatus, ProviderActuals
 from billing.selectors import ticket_for, tickets_of_month
 from billing.tickets.compute import ticket_figures
+from billing.tickets.inputs import ticket_rows
 from billing.tickets.month import add_months, days_in_month, first_of_month, parse_month
 from billing.views.editor_context import STALE_MESSAGE
 from caremgmt.access import require_writer, visible
@@ -121,7 +122,7 @@ def actuals_import(request: HttpRequest) -> HttpResponse:
 
 def _page(request: HttpRequest, ticket: ServiceTicket, **extra: Any) -> HttpResponse:
     services.ensure_provider_actuals([ticket.pk])
-    rows = list(ticket.rows.select_related("provider").order_by("order", "pk"))
+    rows = ticket_rows(ticket)  # providers and their grades prefetched (no N+1)
     actuals = list(
         ticket.provider_actuals.select_related("provider", "confirmed_by").order_by(
             "provider__name", "pk"
@@ -129,7 +130,7 @@ def _page(request: HttpRequest, ticket: ServiceTicket, **extra: Any) -> HttpResp
     )
     groups = by_provider(rows, days_in_month(ticket.month))
     planned = ticket_figures(ticket, rows=rows)
-    actual = ticket_figures(ticket, rows=rows, use_actual=True)
+    actual = ticket_figures(ticket, rows=rows, register=planned.register, use_actual=True)
     providers = [
         {"pa": pa, "diff": groups.get(pa.provider_id), "error": extra.get(f"error_{pa.pk}", "")}
         for pa in actuals

@@ -11,8 +11,10 @@ from billing.actuals.csv_import import HEADER, import_csv
 from billing.actuals.upjsk import import_dltjsk, import_upjsk
 from billing.models import TicketRow
 from billing.models.actuals import ActualsImport, ActualsStatus, ProviderActuals
+from billing.tickets.generate import generate_ticket
 from caremgmt.access import actor_for
 from tests.billing.editor_helpers import DECEMBER, december_ticket
+from tests.billing.ticket_world import make_ticket_world
 
 pytestmark = pytest.mark.django_db
 
@@ -127,22 +129,20 @@ def test_every_problem_is_reported_with_its_line(world) -> None:  # noqa: ANN001
     )
     record = import_csv(actor=actor_for(world.clerk), month=DECEMBER, filename="e.csv", data=data)
     assert [e[:3] for e in record.errors] == ["2行目", "3行目", "4行目"], record.errors
-    assert "利用者がこの事業所にいません" in record.errors[0]
+    assert "利用者が見つかりません" in record.errors[0]
     assert "事業所が登録されていません" in record.errors[1]
     assert "有効でもありません" in record.errors[2]
     assert _state(ticket) == before
 
 
 def test_other_office_client_is_unknown(world) -> None:  # noqa: ANN001
-    from tests.billing.ticket_world import make_ticket_world
-
     tw, ticket = december_ticket(world)
     theirs = make_ticket_world(world.other_office, world.outsider)
     data = _csv(
         [f"{theirs.client.insured_number},202612,{tw.home_help.provider_number},111211,1000,1100,3"]
     )
     record = import_csv(actor=actor_for(world.clerk), month=DECEMBER, filename="f.csv", data=data)
-    assert not record.applied and "利用者がこの事業所にいません" in record.errors[0]
+    assert not record.applied and "利用者が見つかりません" in record.errors[0]
 
 
 def test_encoding_and_header_problems(world) -> None:  # noqa: ANN001
@@ -295,3 +295,17 @@ def test_start_time_distinguishes_rows(world) -> None:  # noqa: ANN001
     assert record.applied, record.errors
     assert ticket.rows.get(service_code="111211", starts_at=dt.time(10)).actual_days == [3]
     assert ticket.rows.get(service_code="111211", starts_at=dt.time(15)).actual_days == [4]
+
+
+def test_care_manager_imports_only_their_caseload(world) -> None:  # noqa: ANN001
+    theirs = make_ticket_world(world.office, world.colleague)
+    generate_ticket(client=theirs.client, month=DECEMBER)
+    line = f"{theirs.client.insured_number},202612,{theirs.home_help.provider_number},111211,1000,1100,3"
+    record = import_csv(
+        actor=actor_for(world.care_manager), month=DECEMBER, filename="m.csv", data=_csv([line])
+    )
+    assert not record.applied and "利用者が見つかりません" in record.errors[0]
+    record = import_csv(
+        actor=actor_for(world.clerk), month=DECEMBER, filename="n.csv", data=_csv([line])
+    )
+    assert record.applied, record.errors

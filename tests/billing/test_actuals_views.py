@@ -296,3 +296,30 @@ def test_import_over_http_good_and_bad(world, login) -> None:  # noqa: ANN001
         {"month": "2026-12", "kind": "csv", "file": SimpleUploadedFile("l.csv", good)},
     )
     assert response.status_code == 404 and ActualsImport.objects.count() == count
+
+
+def test_reconciliation_query_count_does_not_depend_on_rows(
+    world, login, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    tw, ticket = december_ticket(world)
+    http = login(world.clerk)
+    url = reverse("billing:ticket_actuals", args=[ticket.pk])
+    http.get(url)  # creates the provider rows, warms caches
+    with django_assert_max_num_queries(40) as three:
+        http.get(url)
+    measured = len(three.captured_queries)
+    for n in range(8):
+        TicketRow.objects.create(
+            ticket=ticket,
+            order=20 + n,
+            provider=tw.home_help,
+            service_code="111211",
+            starts_at=dt.time(12 + n % 6),
+            ends_at=dt.time(13 + n % 6),
+            planned_days=[1, 8, 15],
+            actual_days=[1, 9],
+        )
+    with django_assert_max_num_queries(measured):
+        http.get(url)
