@@ -228,7 +228,6 @@ def _apply(plan: Plan, record: ActualsImport, actor: Actor, source: str) -> None
         key = (provider.pk, line.service_code, line.starts_at, line.ends_at)
         by_ticket.setdefault(ticket.pk, {}).setdefault(key, set()).update(line.days)
         named.setdefault(ticket.pk, set()).add(provider.pk)
-    tickets = {t.pk: t for t in plan.tickets.values()}
     for ticket_id, wanted in by_ticket.items():
         ticket = ServiceTicket.objects.select_for_update().get(pk=ticket_id)
         rows = list(ticket.rows.select_for_update().filter(provider_id__in=named[ticket_id]))
@@ -278,7 +277,6 @@ def _apply(plan: Plan, record: ActualsImport, actor: Actor, source: str) -> None
         ticket.save(update_fields=["version", "updated_by", "updated_at"])
         recompute_and_cache(ticket)
         receive(ticket, named[ticket_id], source=source, source_import=record)
-        tickets[ticket_id] = ticket
 
 
 def _line_number(error: str) -> int:

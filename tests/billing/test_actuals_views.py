@@ -121,7 +121,9 @@ def test_over_limit_actuals_link_to_the_allocation(world, login) -> None:  # noq
         row.actual_days = row.planned_days
         row.save()
     html = login(world.clerk).get(reverse("billing:ticket_actuals", args=[ticket.pk])).content
-    assert 'id="actual-over-limit"' in html.decode()
+    text = html.decode()
+    assert 'id="actual-over-limit"' in text and "#allocation" in text
+    assert "単位" in text.split('id="actual-over-limit"')[1]
 
 
 def _copy(http, ticket, **data):  # noqa: ANN001, ANN003, ANN202
