@@ -1,4 +1,13 @@
-from billing.views import checks, delivery, editor, exchange, presubmission, print_run, printing
+from billing.views import (
+    actuals,
+    checks,
+    delivery,
+    editor,
+    exchange,
+    presubmission,
+    print_run,
+    printing,
+)
 from billing.views import office_claim as office_claim_views
 
 app_name = "billing"
@@ -12,4 +21,5 @@ urlpatterns = [
     *exchange.urlpatterns,
     *checks.urlpatterns,
     *office_claim_views.urlpatterns,
+    *actuals.urlpatterns,
 ]

@@ -103,6 +103,13 @@ EXEMPT: dict[str, str] = {
     "billing:office_claim_fte": "POST that saves 常勤換算 and redirects; a rejected one "
     "re-renders billing:office_claim, which logs",
     "billing:office_claim_settings": "the office's 体制 settings (管理者), no client data",
+    # billing: 実績 intake and reconciliation (billing:ticket_actuals is a client page)
+    "billing:actuals_import": "POST of a 実績 file; redirects to the board (which logs)",
+    "billing:ticket_actuals_copy": "POST that redirects (or re-renders the page, which logs)",
+    "billing:ticket_actuals_receive": "POST that redirects (or re-renders the page, which logs)",
+    "billing:ticket_actuals_reason": "POST that redirects (or re-renders the page, which logs)",
+    "billing:ticket_actuals_confirm": "POST that redirects (or re-renders the page, which logs)",
+    "billing:ticket_actuals_unconfirm": "POST that redirects (or re-renders the page, which logs)",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -116,6 +123,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "billing:presubmission": {"month": "2026-12"},
     "billing:tickets": {"month": "2026-12", "status": "missing"},
     "billing:office_claim": {"month": "2026-12"},
+    "billing:actuals_board": {"month": "2026-12", "status": "pending"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;

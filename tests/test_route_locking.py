@@ -236,6 +236,18 @@ EXEMPT: dict[str, str] = {
     "billing:office_claim_settings": "checked against OfficeClaimSettings.version (stale → 409, "
     "nothing written: test_settings_saved_by_the_manager_under_the_version); the walk's LOCKED "
     "check needs a care-manager-owned text field, which 体制 has not",
+    # billing: 実績 intake and reconciliation (billing.actuals.services; stale → refused,
+    # tests/billing/test_actuals_views.py)
+    "billing:actuals_board": _READ + " (creates the missing 未受領 rows, unique per provider)",
+    "billing:actuals_import": _CREATE + " (an ActualsImport); applied whole under row locks, "
+    "refused for a 確定 provider or a claimed month",
+    "billing:ticket_actuals": _READ,
+    "billing:ticket_actuals_copy": "予定 → 実績 under the ticket's version check",
+    "billing:ticket_actuals_receive": "a status move under the ticket's version check",
+    "billing:ticket_actuals_reason": "checked against ProviderActuals.version (stale → refused)",
+    "billing:ticket_actuals_confirm": "checked against ProviderActuals.version and the "
+    "ticket's version; refused while 実績 ≠ 予定 without a reason",
+    "billing:ticket_actuals_unconfirm": "checked against ProviderActuals.version",
 }
 
 

@@ -556,6 +556,34 @@ ROUTES.update(
 )
 
 
+# --- billing: 実績 intake and reconciliation (the actuals engineer's routes) ----------------
+# The board lists the caller's caseload (office for 管理者・事務・監査) and the import writes
+# only the caller's office (tests/billing/test_actuals_views.py proves both).
+STAFF_ONLY |= {"billing:actuals_board", "billing:actuals_import"}
+
+
+def _actuals_provider(world: World) -> dict[str, Any]:
+    ticket_pk = _own_ticket(world)["pk"]
+    from billing.models import TicketRow
+
+    provider_pk = TicketRow.objects.filter(ticket_id=ticket_pk).values_list(
+        "provider_id", flat=True
+    )[0]
+    return {"pk": ticket_pk, "provider_pk": provider_pk}
+
+
+ROUTES.update(
+    {
+        "billing:ticket_actuals": Route(_own_ticket),
+        "billing:ticket_actuals_copy": Route(_own_ticket, method="post"),
+        "billing:ticket_actuals_receive": Route(_actuals_provider, method="post"),
+        "billing:ticket_actuals_reason": Route(_actuals_provider, method="post"),
+        "billing:ticket_actuals_confirm": Route(_actuals_provider, method="post"),
+        "billing:ticket_actuals_unconfirm": Route(_actuals_provider, method="post"),
+    }
+)
+
+
 def _route_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
     names: set[str] = set()
     for entry in (resolver or get_resolver()).url_patterns:
