@@ -1,4 +1,4 @@
-from billing.views import checks, delivery, editor, exchange, print_run, printing
+from billing.views import benefit, checks, delivery, editor, exchange, print_run, printing
 
 app_name = "billing"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *print_run.urlpatterns,
     *exchange.urlpatterns,
     *checks.urlpatterns,
+    *benefit.urlpatterns,
 ]

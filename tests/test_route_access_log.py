@@ -95,6 +95,12 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_toggle": "POST; its htmx answer (row + limit panel) is logged as ticket:ticket",
     "billing:ticket_allocation": "POST; its htmx answer (limit panel) is logged as ticket:ticket",
     "billing:ticket_regenerate": "POST that refreshes the rows from the plan and redirects",
+    # billing: 給付管理 (billing:benefit_index is a SEARCH page below)
+    "billing:benefit_batch": "POST that starts the month batch and redirects",
+    "billing:benefit_progress": "htmx fragment: the batch run's counts and checksum, no client "
+    "data",
+    "billing:benefit_download": "8222 file download, one EXPORT row per client in it "
+    "(tests/billing/test_benefit_views.py)",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -106,6 +112,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "billing:exchange_month": {"month": "2026-12", "scope": "office"},
     "billing:tickets_unsent": {"month": "2026-12"},
     "billing:tickets": {"month": "2026-12", "status": "missing"},
+    "billing:benefit_index": {"month": "2026-12"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;

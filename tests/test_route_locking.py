@@ -223,6 +223,14 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_row_copy": "adds weekday dates under the ticket's version check",
     "billing:ticket_allocation": "checked against the ticket's version (stale → message)",
     "billing:ticket_regenerate": "checked against the ticket's version; keeps hand edits",
+    # billing: 給付管理 (tests/billing/test_benefit*.py)
+    "billing:benefit_index": _READ,
+    "billing:benefit_progress": _READ,
+    "billing:benefit_download": _READ,
+    "billing:benefit_batch": _CREATE + " (a BatchRun; a second running one of the office-month "
+    "is refused by a partial unique index). The batch rebuilds only draft 給付管理票 (one per "
+    "ticket, a partial unique index) from the ticket's current state; submitted ones are never "
+    "overwritten",
 }
 
 
