@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from billing.benefit.file8222 import Exchange8222, write_8222
+from billing.benefit.preload import registers_by_ticket, rows_by_ticket
 from billing.benefit.sheets import build_sheet, care_manager_numbers
 from billing.models import ServiceTicket
 from billing.models.benefit import (
@@ -143,22 +144,29 @@ def run_batch(run_id: int) -> BatchOutcome | None:
     outcome = BatchOutcome(run=run, submission=None)
     today = timezone.localdate()
     for start in range(0, len(ticket_ids), CHUNK):
-        chunk = month_tickets(office.pk, month).filter(pk__in=ticket_ids[start : start + CHUNK])
-        for ticket in chunk:
-            try:
-                with transaction.atomic():
+        chunk = list(
+            month_tickets(office.pk, month).filter(pk__in=ticket_ids[start : start + CHUNK])
+        )
+        rows = rows_by_ticket(chunk)
+        registers = registers_by_ticket(chunk, month)
+        with transaction.atomic():  # one chunk; a sheet error is raised before its write
+            for ticket in chunk:
+                try:
                     result = build_sheet(
                         ticket,
                         actor_staff=run.started_by,
                         cm_numbers=numbers,
                         today=today,
                         existing=ticket.benefit_sheets.all(),
+                        rows=rows[ticket.pk],
+                        register=registers[ticket.pk],
                     )
-                outcome.warnings.extend(result.warnings)
-            except ValidationError as error:
-                outcome.errors.extend(error.messages)
-        run.done = min(start + CHUNK, len(ticket_ids))
-        BatchRun.objects.filter(pk=run.pk).update(done=run.done)
+                except ValidationError as error:
+                    outcome.errors.extend(error.messages)
+                else:
+                    outcome.warnings.extend(result.warnings)
+            run.done = start + len(chunk)
+            BatchRun.objects.filter(pk=run.pk).update(done=run.done)
     if not outcome.errors:
         try:
             exchange = month_file(office, month)

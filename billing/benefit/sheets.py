@@ -12,17 +12,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from billing.models import ServiceTicket
+from billing.models import ServiceTicket, TicketRow
 from billing.models.actuals import ActualsStatus
 from billing.models.benefit import BenefitManagementSheet, SheetKind, SheetStatus
 from billing.tickets.compute import TicketFigures, ticket_figures
+from billing.tickets.inputs import Register
 from caremgmt.models import Membership
 
 BASIS_ACTUAL = "actual"
@@ -135,6 +136,8 @@ def build_sheet(
     cm_numbers: dict[int, str] | None = None,
     today: dt.date | None = None,
     existing: Iterable[BenefitManagementSheet] | None = None,
+    rows: Sequence[TicketRow] | None = None,
+    register: Register | None = None,
 ) -> SheetOutcome:
     """Create or refresh the draft 給付管理票 of `ticket` (新規, or superseding a returned one).
     Returns sheet None when an active (提出済/受付済) sheet exists and no draft is pending, or
@@ -145,7 +148,7 @@ def build_sheet(
     active = next((s for s in sheets if s.status in ACTIVE_STATUSES), None)
     if draft is None and active is not None:
         return SheetOutcome(sheet=None, basis=basis)
-    figures = ticket_figures(ticket, use_actual=basis == BASIS_ACTUAL)
+    figures = ticket_figures(ticket, rows=rows, register=register, use_actual=basis == BASIS_ACTUAL)
     warnings = []
     if basis == BASIS_PLAN:
         warnings.append(PLAN_BASIS_WARNING.format(name=ticket.client.name))
