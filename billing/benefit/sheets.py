@@ -152,8 +152,10 @@ def build_sheet(
     warnings = []
     if basis == BASIS_PLAN:
         warnings.append(PLAN_BASIS_WARNING.format(name=ticket.client.name))
-    if not figures.result.benefit_management_lines and draft is None:
-        return SheetOutcome(sheet=None, basis=basis, warnings=warnings)
+    if not figures.result.benefit_management_lines:
+        if draft is not None:  # nothing limit-managed any more: the unsubmitted draft goes
+            draft.delete()
+        return SheetOutcome(sheet=None, basis=basis, warnings=warnings, changed=draft is not None)
     numbers = care_manager_numbers(ticket.client.office_id) if cm_numbers is None else cm_numbers
     content = sheet_content(ticket, figures, numbers)
     if draft is not None:

@@ -76,6 +76,7 @@ def benefit_index(request: HttpRequest) -> HttpResponse:
             "counts": [(label, counts.get(label, 0)) for label in board.STATUS_LABELS],
             "deadline": board.deadline(month),
             "days_left": board.days_left(month, today),
+            "days_over": -board.days_left(month, today),
             "can_run": _may_run(actor),
             "files": board.recent_files(actor, month),
             **_progress_context(actor, month),

@@ -235,3 +235,12 @@ def test_single_flight_under_two_concurrent_starts(transactional_db) -> None:  #
         thread.join()
     assert sorted(results) == sorted([batch.RUNNING_MESSAGE, "started"])
     assert BatchRun.objects.filter(office=office, status=BatchStatus.RUNNING).count() == 1
+
+
+def test_entrusted_client_fills_the_delegate_fields(world, two_tickets) -> None:  # noqa: ANN001
+    ticket = two_tickets[1]
+    ticket.client.entrusting_center = "中央地域包括支援センター"
+    ticket.client.save(update_fields=["entrusting_center"])
+    sheet = build_sheet(ServiceTicket.objects.get(pk=ticket.pk)).sheet
+    assert sheet.delegate_office_number == world.office.office_number
+    assert sheet.delegate_care_manager_number == sheet.care_manager_number != ""

@@ -102,3 +102,11 @@ def test_index_queries_do_not_grow_with_clients(
     with django_assert_max_num_queries(14):
         response = http.get(INDEX)
     assert response.content.decode().count("作成済") >= 5
+
+
+def test_days_left_until_the_tenth() -> None:
+    from billing.benefit.board import days_left, deadline
+
+    assert deadline(DECEMBER) == dt.date(2027, 1, 10)
+    assert days_left(DECEMBER, dt.date(2027, 1, 1)) == 9
+    assert days_left(DECEMBER, dt.date(2027, 1, 12)) == -2
