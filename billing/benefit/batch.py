@@ -149,6 +149,7 @@ def run_batch(run_id: int) -> BatchOutcome | None:
         )
         rows = rows_by_ticket(chunk)
         registers = registers_by_ticket(chunk, month)
+        new_sheets: list[BenefitManagementSheet] = []
         with transaction.atomic():  # one chunk; a sheet error is raised before its write
             for ticket in chunk:
                 try:
@@ -160,11 +161,15 @@ def run_batch(run_id: int) -> BatchOutcome | None:
                         existing=ticket.benefit_sheets.all(),
                         rows=rows[ticket.pk],
                         register=registers[ticket.pk],
+                        defer_create=True,
                     )
                 except ValidationError as error:
                     outcome.errors.extend(error.messages)
                 else:
                     outcome.warnings.extend(result.warnings)
+                    if result.sheet is not None and result.sheet.pk is None:
+                        new_sheets.append(result.sheet)
+            BenefitManagementSheet.objects.bulk_create(new_sheets)
             run.done = start + len(chunk)
             BatchRun.objects.filter(pk=run.pk).update(done=run.done)
     if not outcome.errors:

@@ -138,8 +138,10 @@ def build_sheet(
     existing: Iterable[BenefitManagementSheet] | None = None,
     rows: Sequence[TicketRow] | None = None,
     register: Register | None = None,
+    defer_create: bool = False,
 ) -> SheetOutcome:
     """Create or refresh the draft 給付管理票 of `ticket` (新規, or superseding a returned one).
+    With `defer_create` a new draft is returned unsaved (the batch bulk-creates a chunk).
     Returns sheet None when an active (提出済/受付済) sheet exists and no draft is pending, or
     when the month has no limit-managed service."""
     basis = sheet_basis(ticket)
@@ -167,7 +169,7 @@ def build_sheet(
         draft.save(update_fields=[*CONTENT_FIELDS, "created_on"])
         return SheetOutcome(sheet=draft, basis=basis, warnings=warnings, changed=True)
     returned = next((s for s in sheets if s.status == SheetStatus.RETURNED), None)
-    sheet = BenefitManagementSheet.objects.create(
+    sheet = BenefitManagementSheet(
         ticket=ticket,
         kind=SheetKind.NEW,
         status=SheetStatus.DRAFT,
@@ -176,6 +178,8 @@ def build_sheet(
         created_by=actor_staff,
         **content,
     )
+    if not defer_create:
+        sheet.save()
     return SheetOutcome(sheet=sheet, basis=basis, warnings=warnings, changed=True)
 
 
