@@ -244,3 +244,30 @@ def test_entrusted_client_fills_the_delegate_fields(world, two_tickets) -> None:
     sheet = build_sheet(ServiceTicket.objects.get(pk=ticket.pk)).sheet
     assert sheet.delegate_office_number == world.office.office_number
     assert sheet.delegate_care_manager_number == sheet.care_manager_number != ""
+
+
+def test_correction_and_cancel_supersede_an_accepted_sheet(two_tickets) -> None:  # noqa: ANN001
+    from billing.benefit.sheets import build_correction
+
+    sheet = build_sheet(two_tickets[0]).sheet
+    with pytest.raises(ValidationError, match="受付済"):
+        build_correction(sheet, kind="2")
+    sheet.status = SheetStatus.ACCEPTED
+    sheet.save()
+    cancel = build_correction(sheet, kind="3")
+    assert cancel.kind == "3" and cancel.supersedes_id == sheet.pk
+    assert cancel.lines == sheet.lines and cancel.status == SheetStatus.DRAFT
+    with pytest.raises(ValidationError, match="まだ提出していない"):
+        build_correction(sheet, kind="2")
+
+
+def test_beat_task_starts_the_previous_month(world, two_tickets, monkeypatch) -> None:  # noqa: ANN001
+    from django.utils import timezone
+
+    from billing import tasks_benefit
+
+    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2027, 1, 1))
+    assert tasks_benefit.benefit_month_start() == "2026-12: started 2"  # world: two offices
+    run = BatchRun.objects.get(office=world.office)
+    assert run.month == DECEMBER and run.status == BatchStatus.DONE
+    assert ClaimSubmission.objects.get(office=world.office).sheet_count == 2
