@@ -64,3 +64,6 @@ def generate_next_month_tickets() -> str:
     month = add_months(first_of_month(timezone.localdate()), 1)
     outcome = generate_missing_tickets(month)
     return f"{month:%Y-%m}: created {len(outcome.created)}, failed {len(outcome.failed)}"
+
+
+from billing.tasks_benefit import benefit_batch, benefit_month_start  # noqa: E402, F401

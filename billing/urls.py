@@ -1,5 +1,6 @@
 from billing.views import (
     actuals,
+    benefit,
     checks,
     delivery,
     editor,
@@ -22,4 +23,5 @@ urlpatterns = [
     *checks.urlpatterns,
     *office_claim_views.urlpatterns,
     *actuals.urlpatterns,
+    *benefit.urlpatterns,
 ]

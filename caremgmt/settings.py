@@ -305,6 +305,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "billing.generate_next_month_tickets",
         "schedule": crontab(minute=30, hour=2, day_of_month=20),
     },
+    # 給付管理票: every office's drafts and 8222 file of the previous month, the 1st 06:00 JST.
+    "billing-month-start-benefit-batch": {
+        "task": "billing.benefit_month_start",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
 }
 
 # --- Logging: no client data in application logs --------------------------------------------

@@ -110,6 +110,12 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_actuals_reason": "POST that redirects (or re-renders the page, which logs)",
     "billing:ticket_actuals_confirm": "POST that redirects (or re-renders the page, which logs)",
     "billing:ticket_actuals_unconfirm": "POST that redirects (or re-renders the page, which logs)",
+    # billing: 給付管理 (billing:benefit_index is a SEARCH page below)
+    "billing:benefit_batch": "POST that starts the month batch and redirects",
+    "billing:benefit_progress": "htmx fragment: the batch run's counts and checksum, no client "
+    "data",
+    "billing:benefit_download": "8222 file download, one EXPORT row per client in it "
+    "(tests/billing/test_benefit_views.py)",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -124,6 +130,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "billing:tickets": {"month": "2026-12", "status": "missing"},
     "billing:office_claim": {"month": "2026-12"},
     "billing:actuals_board": {"month": "2026-12", "status": "pending"},
+    "billing:benefit_index": {"month": "2026-12"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;

@@ -248,6 +248,14 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_actuals_confirm": "checked against ProviderActuals.version and the "
     "ticket's version; refused while 実績 ≠ 予定 without a reason",
     "billing:ticket_actuals_unconfirm": "checked against ProviderActuals.version",
+    # billing: 給付管理 (tests/billing/test_benefit*.py)
+    "billing:benefit_index": _READ,
+    "billing:benefit_progress": _READ,
+    "billing:benefit_download": _READ,
+    "billing:benefit_batch": _CREATE + " (a BatchRun; a second running one of the office-month "
+    "is refused by a partial unique index). The batch rebuilds only draft 給付管理票 (one per "
+    "ticket, a partial unique index) from the ticket's current state; submitted ones are never "
+    "overwritten",
 }
 
 

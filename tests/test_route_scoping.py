@@ -410,6 +410,17 @@ ROUTES.update(
 )
 
 
+# --- billing: 給付管理 (issue 11 §3, §5; tests/billing/test_benefit_views.py) -----------
+# No object in the URLs: scoped by the actor's office (the list also by caseload); the batch
+# and the file are 事務/管理者 (監査 may download) — refusals in test_benefit_views.py.
+STAFF_ONLY |= {
+    "billing:benefit_index",
+    "billing:benefit_batch",
+    "billing:benefit_progress",
+    "billing:benefit_download",
+}
+
+
 # --- billing: the ticket editor (issue 10 §2) ------------------------------------------
 STAFF_ONLY |= {"billing:tickets", "billing:tickets_generate"}
 
