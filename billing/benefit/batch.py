@@ -130,6 +130,26 @@ def _store_submission(
     )
 
 
+def presubmission_refusals(office: Office, month: dt.date) -> list[str]:
+    """The batch writes no file while the pre-submission check (返戻予防) has blocking
+    problems or unacknowledged warnings (`settings.BENEFIT_BATCH_REQUIRES_CHECK`, on by
+    default; the file-format tests switch it off to exercise the writer alone)."""
+    from django.conf import settings
+
+    from billing.presubmission import check_month
+
+    if not getattr(settings, "BENEFIT_BATCH_REQUIRES_CHECK", True):
+        return []
+    check = check_month(office, month)
+    if check.can_submit:
+        return []
+    return [
+        f"提出前チェックで、提出を止める誤りが{len(check.blocking)}件、未確認の警告が"
+        f"{len(check.open_warnings)}件あります。直してから（警告は確認済みにしてから）"
+        "もう一度実行してください。"
+    ]
+
+
 def run_batch(run_id: int) -> BatchOutcome | None:
     """Build every draft and write the file. None when the run is no longer running."""
     run = BatchRun.objects.select_related("office", "started_by").filter(pk=run_id).first()
@@ -172,6 +192,8 @@ def run_batch(run_id: int) -> BatchOutcome | None:
             BenefitManagementSheet.objects.bulk_create(new_sheets)
             run.done = start + len(chunk)
             BatchRun.objects.filter(pk=run.pk).update(done=run.done)
+    if not outcome.errors:
+        outcome.errors.extend(presubmission_refusals(office, month))
     if not outcome.errors:
         try:
             exchange = month_file(office, month)

@@ -13,6 +13,14 @@ from billing.tickets.generate import generate_ticket
 from caremgmt.models.audit import AccessLog
 from tests.billing.ticket_world import make_ticket_world
 
+
+@pytest.fixture(autouse=True)
+def file_mechanics_only(settings):  # noqa: ANN001, ANN201
+    """These tests exercise the sheets, the 8222 writer and the batch mechanics; the gate on
+    the pre-submission check has its own tests (test_benefit_gate.py)."""
+    settings.BENEFIT_BATCH_REQUIRES_CHECK = False
+
+
 DECEMBER = dt.date(2026, 12, 1)
 INDEX = reverse("billing:benefit_index") + "?month=2026-12"
 BATCH = reverse("billing:benefit_batch")
