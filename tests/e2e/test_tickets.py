@@ -46,7 +46,8 @@ def test_edit_a_ticket_over_the_limit_and_allocate(page, live_server, log_in) ->
     page.wait_for_url(re.compile(r"/billing/tickets/\d+/$"))
     panel = page.locator("#limit-panel")
     used = panel.locator('[data-figure="used"]')
-    before = _number(used.inner_text())
+    before_text = used.inner_text().strip()
+    before = _number(before_text)
 
     # one click on 5 December (a Saturday) adds a visit; the panel follows
     cell = page.locator(f"#c-{home_row.pk}-p-5")
@@ -54,7 +55,7 @@ def test_edit_a_ticket_over_the_limit_and_allocate(page, live_server, log_in) ->
     cell.click()
     page.wait_for_function(
         "([sel, old]) => document.querySelector(sel).textContent.trim() !== old",
-        arg=['#limit-panel [data-figure="used"]', used.inner_text().strip()],
+        arg=['#limit-panel [data-figure="used"]', before_text],
     )
     assert _number(used.inner_text()) > before
     assert page.locator(f"#c-{home_row.pk}-p-5").get_attribute("aria-pressed") == "true"
@@ -62,7 +63,10 @@ def test_edit_a_ticket_over_the_limit_and_allocate(page, live_server, log_in) ->
     # keyboard: → moves to the 6th, Space toggles it
     page.locator(f"#c-{home_row.pk}-p-5").focus()
     page.keyboard.press("ArrowRight")
-    assert page.evaluate("document.activeElement.id") == f"c-{home_row.pk}-p-6"
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id",
+        arg=f"c-{home_row.pk}-p-6",
+    )
     page.keyboard.press("Space")
     page.wait_for_function(
         "sel => document.querySelector(sel).getAttribute('aria-pressed') === 'true'",
