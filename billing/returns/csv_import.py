@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from billing.models.benefit import BenefitManagementSheet
-from billing.returns.services import _require_office_writer, apply_result, validate_result
+from billing.returns.services import apply_result, require_office_writer, validate_result
 from billing.tickets.month import parse_month
 from caremgmt.access import Actor, visible
 
@@ -60,7 +60,7 @@ def _month_of(text: str) -> dt.date:
 
 def import_results(actor: Actor, month: dt.date, data: bytes) -> ImportOutcome:
     """Validate every row, then apply all of them in one transaction (or none)."""
-    _require_office_writer(actor)
+    require_office_writer(actor)
     outcome = ImportOutcome()
     if len(data) > MAX_BYTES:
         outcome.errors.append("ファイルが大きすぎます（2MBまで）。")

@@ -50,7 +50,7 @@ CHANGED_MESSAGE = (
 STALE_MESSAGE = "他の人がこの給付管理票の状態を変更しました。画面を更新してから入力してください。"
 
 
-def _require_office_writer(actor: Actor | None) -> None:
+def require_office_writer(actor: Actor | None) -> None:
     """事務/管理者 (office-wide writers) only; everyone else 404 (require_writer's rule)."""
     require_writer(actor)
     if not actor.sees_whole_office:
@@ -64,7 +64,7 @@ def mark_submitted(
     """Record 提出日 on a file; its draft sheets become 提出済. Idempotent: a file already
     submitted is returned unchanged (0 sheets moved). Refused when the month's drafts no
     longer give the file's bytes (a sheet changed since the file was written)."""
-    _require_office_writer(actor)
+    require_office_writer(actor)
     submission = (
         ClaimSubmission.objects.select_for_update()
         .filter(pk=submission_id, office=actor.office)
@@ -156,7 +156,7 @@ def record_result(
     reason: str = "",
     expected_status: str | None = None,
 ) -> BenefitManagementSheet:
-    _require_office_writer(actor)
+    require_office_writer(actor)
     sheet = (
         visible(BenefitManagementSheet.objects.select_for_update(), actor)
         .filter(pk=sheet_id)
@@ -175,7 +175,7 @@ def prepare_correction(
     actor: Actor, sheet_id: int, *, kind: str = "", today: dt.date | None = None
 ) -> BenefitManagementSheet:
     """返戻 → a new 新規 draft (superseding it); 受付済 → a 修正/取消 draft."""
-    _require_office_writer(actor)
+    require_office_writer(actor)
     sheet = (
         visible(BenefitManagementSheet.objects.select_for_update(), actor)
         .select_related("ticket__client__office")

@@ -84,7 +84,7 @@ def returns_index(request: HttpRequest) -> HttpResponse:
 def returns_submit(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     month = _month(request.POST)
-    services._require_office_writer(actor)
+    services.require_office_writer(actor)
     try:
         submitted_on = dt.date.fromisoformat(request.POST.get("submitted_on", ""))
     except ValueError:
@@ -132,7 +132,7 @@ def returns_result(request: HttpRequest) -> HttpResponse:
 def returns_import(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     month = _month(request.POST)
-    services._require_office_writer(actor)
+    services.require_office_writer(actor)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "CSVファイルを選んでください。")
