@@ -8,6 +8,7 @@ from billing.views import (
     presubmission,
     print_run,
     printing,
+    returns,
 )
 from billing.views import office_claim as office_claim_views
 
@@ -24,4 +25,5 @@ urlpatterns = [
     *office_claim_views.urlpatterns,
     *actuals.urlpatterns,
     *benefit.urlpatterns,
+    *returns.urlpatterns,
 ]

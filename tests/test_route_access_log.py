@@ -116,6 +116,11 @@ EXEMPT: dict[str, str] = {
     "data",
     "billing:benefit_download": "8222 file download, one EXPORT row per client in it "
     "(tests/billing/test_benefit_views.py)",
+    # billing: 返戻・保留 (returns; billing:returns_index is a SEARCH page below)
+    "billing:returns_submit": "POST that records 提出日 and redirects",
+    "billing:returns_result": "POST that records a 審査結果 and redirects",
+    "billing:returns_import": "POST of a results CSV; redirects to the returns page (which logs)",
+    "billing:returns_correction": "POST that creates a correction draft and redirects",
 }
 
 # Lists and searches of clients → one SEARCH row (query hashed).
@@ -131,6 +136,7 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
     "billing:office_claim": {"month": "2026-12"},
     "billing:actuals_board": {"month": "2026-12", "status": "pending"},
     "billing:benefit_index": {"month": "2026-12"},
+    "billing:returns_index": {"month": "2026-12"},
 }
 
 # GET headers a route needs to render its client data (the tab only renders for htmx;

@@ -256,6 +256,16 @@ EXEMPT: dict[str, str] = {
     "is refused by a partial unique index). The batch rebuilds only draft 給付管理票 (one per "
     "ticket, a partial unique index) from the ticket's current state; submitted ones are never "
     "overwritten",
+    # billing: 返戻・保留 (returns; tests/billing/test_returns*.py)
+    "billing:returns_index": _READ,
+    "billing:returns_submit": "refused unless the month's drafts still give the file's bytes "
+    "(sha256); idempotent on an already submitted file",
+    "billing:returns_result": "checked against the sheet's loaded status (expected_status, "
+    "stale → refused) under select_for_update",
+    "billing:returns_import": "validated whole, applied whole under row locks; only 提出済 "
+    "sheets move",
+    "billing:returns_correction": "under the sheet's and ticket's row locks; one draft per "
+    "ticket (partial unique index)",
 }
 
 

@@ -421,6 +421,18 @@ STAFF_ONLY |= {
 }
 
 
+# --- billing: 返戻・保留 (issue 11 §7; tests/billing/test_returns_views.py) --------------
+# No object in the URLs: the page is scoped by office and caseload; writes are 事務/管理者
+# and look objects up in the actor's office — refusals in test_returns_views.py.
+STAFF_ONLY |= {
+    "billing:returns_index",
+    "billing:returns_submit",
+    "billing:returns_result",
+    "billing:returns_import",
+    "billing:returns_correction",
+}
+
+
 # --- billing: the ticket editor (issue 10 §2) ------------------------------------------
 STAFF_ONLY |= {"billing:tickets", "billing:tickets_generate"}
 
