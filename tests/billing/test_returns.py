@@ -18,6 +18,14 @@ from caremgmt.access import actor_for
 from caremgmt.locking import StaleEditError
 from tests.billing.ticket_world import make_ticket_world
 
+
+@pytest.fixture(autouse=True)
+def file_mechanics_only(settings):  # noqa: ANN001, ANN201
+    """The submitted files here come from the batch without the pre-submission gate (its own
+    tests: test_benefit_gate.py); these tests are about what happens after submission."""
+    settings.BENEFIT_BATCH_REQUIRES_CHECK = False
+
+
 DECEMBER = dt.date(2026, 12, 1)
 SUBMITTED_ON = dt.date(2027, 1, 8)
 HEADER = "被保険者番号,サービス提供年月,結果,事由コード,事由\n"

@@ -14,6 +14,14 @@ from billing.tickets.generate import generate_ticket
 from caremgmt.models.audit import AccessLog
 from tests.billing.ticket_world import make_ticket_world
 
+
+@pytest.fixture(autouse=True)
+def file_mechanics_only(settings):  # noqa: ANN001, ANN201
+    """The submitted files here come from the batch without the pre-submission gate (its own
+    tests: test_benefit_gate.py); these tests are about what happens after submission."""
+    settings.BENEFIT_BATCH_REQUIRES_CHECK = False
+
+
 DECEMBER = dt.date(2026, 12, 1)
 INDEX = reverse("billing:returns_index") + "?month=2026-12"
 SUBMIT = reverse("billing:returns_submit")
