@@ -48,6 +48,10 @@
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
+    // Only the grid's own requests restore focus: a panel refreshing itself (the delivery
+    // panel reloads on "ticketChanged") must not pull the focus back to an old cell.
+    var elt = event.detail && event.detail.elt;
+    if (!elt || !elt.closest || !elt.closest("#grid-form, .ticket-grid")) return;
     var active = document.activeElement;
     lastFocused = active && active.id ? active.id : null;
     var submitter = event.detail && event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
@@ -57,6 +61,7 @@
   document.addEventListener("htmx:afterSettle", function () {
     if (!lastFocused) return;
     var again = document.getElementById(lastFocused);
+    lastFocused = null;
     if (again && document.activeElement !== again) again.focus();
   });
 })();

@@ -25,7 +25,7 @@ def _number(text: str) -> int:
     return int(re.sub(r"[^0-9]", "", text))
 
 
-def test_edit_a_ticket_over_the_limit_and_allocate(page, live_server, log_in) -> None:  # noqa: ANN001
+def test_edit_a_ticket_over_the_limit_and_allocate(live_server, page, log_in) -> None:  # noqa: ANN001
     from billing.models import ServiceTicket
     from billing.tickets.generate import generate_ticket
     from caremgmt.models import Role
@@ -116,3 +116,4 @@ def test_edit_a_ticket_over_the_limit_and_allocate(page, live_server, log_in) ->
     if prints.count():
         prints.first.click()
         page.wait_for_load_state()
+    page.goto("about:blank")  # stop htmx polling before the live server is torn down
