@@ -46,6 +46,14 @@ def test_real_worker_round_trip_over_redis() -> None:
     )
     redis_app.conf.update(task_always_eager=False, worker_hijack_root_logger=False)
     task = redis_app.tasks["caremgmt.health_check"]  # shared tasks register on every app
-    with start_worker(redis_app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
-        result = task.delay().get(timeout=20)
+    try:
+        with start_worker(redis_app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+            result = task.delay().get(timeout=20)
+    finally:
+        # start_worker made the Redis app the current one: later tests (and their eager
+        # `delay`s, e.g. the month-start batch behind a browser test) need the project app.
+        from caremgmt.celery import app as project_app
+
+        project_app.set_current()
+        project_app.set_default()
     assert result == {"status": "ok", "database": connection.settings_dict["NAME"]}
