@@ -22,5 +22,6 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("print/", include("caremgmt.printing.urls")),
     path("audit/", include((audit_patterns, "audit"))),
-    path("", include("monitoring.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("", include("monitoring.urls_home")),
 ]

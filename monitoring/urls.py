@@ -1,5 +1,13 @@
-from django.urls import path
+"""The monitoring app's URLs, one module per area under monitoring/routes/."""
 
-from monitoring import views
+from monitoring.routes import evaluation, hospital, records, support_log, worklist
 
-urlpatterns = [path("", views.dashboard, name="dashboard")]
+app_name = "monitoring"
+
+urlpatterns = [
+    *worklist.urlpatterns,
+    *records.urlpatterns,
+    *evaluation.urlpatterns,
+    *support_log.urlpatterns,
+    *hospital.urlpatterns,
+]

@@ -29,6 +29,7 @@ from caremgmt.models.audit import AccessAction
 from clients.models import Client
 from tests.clients import test_scoping as clients_scoping
 from tests.conftest import World
+from tests.monitoring import routes as monitoring_routes
 from tests.test_route_scoping import ROUTES, _route_names
 
 Builder = Callable[[World], dict[str, Any]]
@@ -143,6 +144,11 @@ SEARCH_PAGES: dict[str, dict[str, str]] = {
 # without it, it redirects to the client page, which logs).
 HEADERS: dict[str, dict[str, str]] = {"clients:tab": {"HX-Request": "true"}}
 
+# The monitoring app keeps its entries per area (tests/monitoring/routes/).
+EXEMPT.update(monitoring_routes.merged("ACCESS_EXEMPT"))
+SEARCH_PAGES.update(monitoring_routes.merged("ACCESS_SEARCH"))
+HEADERS.update(monitoring_routes.merged("ACCESS_HEADERS"))
+
 
 def _client_pages() -> dict[str, Builder]:
     pages: dict[str, Builder] = {
@@ -256,6 +262,7 @@ REJECTED_POSTS = {
     "careplans:minor_change": ROUTES["careplans:minor_change"].kwargs,
     "billing:ticket_deliver": ROUTES["billing:ticket_deliver"].kwargs,
 }
+REJECTED_POSTS.update({name: ROUTES[name].kwargs for name in monitoring_routes.rejected_posts()})
 
 
 @pytest.mark.django_db

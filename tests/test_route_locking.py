@@ -28,6 +28,7 @@ from django.urls import reverse
 
 from tests.clients.test_scoping import CLIENT_ROUTES, DIRECTORY_ROUTES
 from tests.conftest import World
+from tests.monitoring import routes as monitoring_routes
 from tests.test_route_scoping import ROUTES, _route_names
 
 # The conflict message names who saved in between (another staff member, or another tab).
@@ -267,6 +268,11 @@ EXEMPT: dict[str, str] = {
     "billing:returns_correction": "under the sheet's and ticket's row locks; one draft per "
     "ticket (partial unique index)",
 }
+
+
+# The monitoring app keeps its entries per area (tests/monitoring/routes/).
+EXEMPT.update(monitoring_routes.merged("LOCK_EXEMPT"))
+LOCKED.update(monitoring_routes.locked(globals()))
 
 
 def test_every_route_is_classified() -> None:

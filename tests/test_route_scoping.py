@@ -238,6 +238,12 @@ _own_ticket = _billing["_own_ticket"]
 _own_monthly = _billing["_own_monthly"]
 
 
+# --- monitoring routes: tests/monitoring/routes/ (one module per area) ------------------
+from tests.monitoring import routes as monitoring_routes  # noqa: E402
+
+monitoring_routes.register_scoping(globals())
+
+
 # --- 閲覧記録の確認 (access-log review): 管理者 and 監査 of the office only ----------------
 # No object in the URL: the client or staff member is a query parameter. Every other role
 # of the office gets 403; a manager of another office gets 404 for this office's client or

@@ -1,0 +1,5 @@
+"""URL patterns of the monitoring app's evaluation screens (included by monitoring/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

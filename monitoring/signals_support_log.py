@@ -1,0 +1,1 @@
+"""Receivers of caremgmt.events.client_event (filled in by its area)."""
