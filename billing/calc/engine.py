@@ -6,32 +6,26 @@ yen. The rules and the choices made where REFERENCE is unconfirmed are in docs/c
 
 from __future__ import annotations
 
-import calendar
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
 from billing.calc.allocation import GroupKey, allocate_cheapest_first
-from billing.calc.rounding import insurance_claim_yen, percentage_units, yen_floor
-from billing.calc.schedule import Basis, CodeKind, FeeSchedule, ServiceCode, ServiceType
+from billing.calc.groups import Group, PercentageResult, days_of_month
+from billing.calc.rounding import percentage_units
+from billing.calc.schedule import Basis, CodeKind, FeeSchedule
 from billing.calc.short_stay import (
     beyond_thirty_day_numbers,
     counted_days_after_limit,
     short_stay_summary,
 )
+from billing.calc.totals import group_detail_rows, month_totals, subtotal
 from billing.calc.types import (
     BenefitManagementLine,
     CalculationOptions,
-    ChargeRow,
     ClientMonth,
     ClientMonthResult,
-    DetailRow,
     Issue,
-    MonthTotals,
     OverLimitAllocation,
-    Provider,
-    ProviderTypeSubtotal,
     ServiceTypeLimitUsage,
     Severity,
     ShortStayDays,
@@ -50,81 +44,6 @@ from billing.calc.validation import (
 
 DEFAULT_OPTIONS = CalculationOptions()
 _BASE_KINDS = frozenset({CodeKind.BASE, CodeKind.RENTAL})
-
-_KIND_ORDER = {
-    CodeKind.BASE: 0,
-    CodeKind.RENTAL: 1,
-    CodeKind.ADDITION: 2,
-    CodeKind.REDUCTION: 3,
-    CodeKind.PERCENTAGE: 4,
-}
-
-
-@lru_cache(maxsize=256)
-def _month_days(year: int, month: int) -> tuple[date, ...]:
-    days = calendar.monthrange(year, month)[1]
-    return tuple(date(year, month, day) for day in range(1, days + 1))
-
-
-@dataclass(slots=True)
-class _PercentageResult:
-    code: ServiceCode
-    total_units: int
-    self_pay_units: int
-
-
-@dataclass(slots=True)
-class _Group:
-    """Working state of one provider × service type while the month is calculated."""
-
-    provider: Provider
-    service_type: ServiceType
-    unit_price: Decimal
-    benefit_rate: int
-    # (code, units per occurrence, beyond 30 days) → [code, count]
-    fixed_rows: dict[tuple[str, int, bool], list] = field(default_factory=dict)
-    percentage_codes: dict[str, ServiceCode] = field(default_factory=dict)
-    base_days: set[int] = field(default_factory=set)
-    stay_days: set[int] = field(default_factory=set)
-    limit_target_units: int = 0
-    outside_fixed_units: int = 0
-    beyond_thirty_days_units: int = 0
-    qualifying_units: int = 0
-    over_type_limit_units: int = 0
-    over_limit_units: int = 0
-    inside_percentages: list[_PercentageResult] = field(default_factory=list)
-    outside_percentages: list[_PercentageResult] = field(default_factory=list)
-
-    @property
-    def key(self) -> GroupKey:
-        return (self.provider.number, self.service_type.code)
-
-    @property
-    def limit_managed(self) -> bool:
-        return self.service_type.counts_toward_limit
-
-    def counts_toward_limit(self, code: ServiceCode) -> bool:
-        return self.service_type.counts_toward_limit and code.counts_toward_limit
-
-    @property
-    def within_type_limit_units(self) -> int:
-        return self.limit_target_units - self.over_type_limit_units
-
-    @property
-    def within_limit_units(self) -> int:
-        return self.within_type_limit_units - self.over_limit_units
-
-    def over_limit_cost_per_unit(self) -> Decimal:
-        """Yen the client pays per unit put over the limit here (処遇改善 share included)."""
-        rates = sum(
-            (
-                code.percentage_rate or 0
-                for code in self.percentage_codes.values()
-                if not self.counts_toward_limit(code)
-            ),
-            Decimal(0),
-        )
-        return self.unit_price * (100 + rates) / 100
 
 
 def calculate_client_month(
@@ -152,7 +71,7 @@ def calculate_client_month(
     9. Month totals, 給付管理票 lines, short-stay day counts and warnings.
     """
     options = options or DEFAULT_OPTIONS
-    month_days = _month_days(client_month.year, client_month.month)
+    month_days = days_of_month(client_month.year, client_month.month)
     first_day = month_days[0]
 
     # 1. Header.
@@ -233,11 +152,11 @@ def calculate_client_month(
 
     # 8. Detail rows, charges, subtotals.
     ordered_groups = [groups[key] for key in sorted(groups)]
-    detail_rows = tuple(row for group in ordered_groups for row in _detail_rows(group))
-    subtotals = tuple(_subtotal(group, options) for group in ordered_groups)
+    detail_rows = tuple(row for group in ordered_groups for row in group_detail_rows(group))
+    subtotals = tuple(subtotal(group, options) for group in ordered_groups)
 
     # 9. Totals, 給付管理票, short stay.
-    totals = _month_totals(subtotals)
+    totals = month_totals(subtotals)
     benefit_lines = tuple(
         BenefitManagementLine(s.provider_number, s.service_type, s.within_limit_units)
         for group, s in zip(ordered_groups, subtotals, strict=True)
@@ -277,13 +196,13 @@ def _build_groups(
     client_rate: int,
     first_day: date,
     issues: list[Issue],
-) -> dict[GroupKey, _Group]:
+) -> dict[GroupKey, Group]:
     """One group per provider × service type, with its unit price and 給付率.
 
     Lines whose provider × type has no unit price are reported and removed from
     `resolved_lines`. Base days (for 減算) and short-stay days are collected here.
     """
-    groups: dict[GroupKey, _Group] = {}
+    groups: dict[GroupKey, Group] = {}
     unpriced: set[GroupKey] = set()
     kept: list[ResolvedLine] = []
     for resolved in resolved_lines:
@@ -309,7 +228,7 @@ def _build_groups(
                 )
                 continue
             rate = service_type.fixed_benefit_rate
-            group = _Group(
+            group = Group(
                 resolved.provider, service_type, price, client_rate if rate is None else rate
             )
             groups[key] = group
@@ -325,7 +244,7 @@ def _build_groups(
 
 def _aggregate_rows(
     resolved_lines: list[ResolvedLine],
-    groups: dict[GroupKey, _Group],
+    groups: dict[GroupKey, Group],
     beyond_days: set[int],
     month_days: tuple[date, ...],
     issues: list[Issue],
@@ -383,11 +302,11 @@ def _aggregate_rows(
                     row[1] += days_count * quantity
 
 
-def _has_base_on(group: _Group, day_number: int) -> bool:
+def _has_base_on(group: Group, day_number: int) -> bool:
     return bool(group.base_days) if day_number == 0 else day_number in group.base_days
 
 
-def _sum_units(group: _Group) -> None:
+def _sum_units(group: Group) -> None:
     """Limit-counted, outside-limit and 30日超 units; then in-limit percentages."""
     for (_code, units, beyond), (code, count) in group.fixed_rows.items():
         service_units = units * count
@@ -402,13 +321,13 @@ def _sum_units(group: _Group) -> None:
         code = group.percentage_codes[code_key]
         if group.counts_toward_limit(code):
             units = percentage_units(base, code.percentage_rate or Decimal(0))
-            group.inside_percentages.append(_PercentageResult(code, units, 0))
+            group.inside_percentages.append(PercentageResult(code, units, 0))
             group.limit_target_units += units
     group.qualifying_units = group.limit_target_units + group.outside_fixed_units
 
 
 def _apply_service_type_limits(
-    client_month: ClientMonth, groups: dict[GroupKey, _Group], issues: list[Issue]
+    client_month: ClientMonth, groups: dict[GroupKey, Group], issues: list[Issue]
 ) -> tuple[ServiceTypeLimitUsage, ...]:
     """種類支給限度: per limited type, units over its limit, placed by the default rule."""
     usages: list[ServiceTypeLimitUsage] = []
@@ -453,7 +372,7 @@ def _apply_service_type_limits(
 
 
 def _allocate_over_limit(
-    client_month: ClientMonth, managed: list[_Group], excess: int, issues: list[Issue]
+    client_month: ClientMonth, managed: list[Group], excess: int, issues: list[Issue]
 ) -> tuple[dict[GroupKey, int], str]:
     """The explicit allocation when it is consistent, else the default rule."""
     explicit = client_month.over_limit_allocation
@@ -474,7 +393,7 @@ def _allocate_over_limit(
     return allocate_cheapest_first(excess, candidates), "default"
 
 
-def _apply_outside_percentages(group: _Group, issues: list[Issue]) -> None:
+def _apply_outside_percentages(group: Group, issues: list[Issue]) -> None:
     """Out-of-limit percentage codes and the self-pay share that follows over-limit units."""
     over = group.over_type_limit_units + group.over_limit_units
     base = group.qualifying_units
@@ -496,165 +415,12 @@ def _apply_outside_percentages(group: _Group, issues: list[Issue]) -> None:
         rate = code.percentage_rate or Decimal(0)
         total = percentage_units(base, rate)
         insured = percentage_units(base - over, rate) if over else total
-        group.outside_percentages.append(_PercentageResult(code, total, total - insured))
-
-
-def _detail_rows(group: _Group) -> list[DetailRow]:
-    provider = group.provider
-    rows: list[tuple[tuple, DetailRow]] = []
-    for (_code, units, beyond), (code, count) in group.fixed_rows.items():
-        row = DetailRow(
-            provider_number=provider.number,
-            provider_name=provider.name,
-            service_type=group.service_type.code,
-            service_code=code.code,
-            service_name=code.name,
-            kind=code.kind.value,
-            unit_value=units,
-            count=count,
-            service_units=units * count,
-            counts_toward_limit=not beyond and group.counts_toward_limit(code),
-            beyond_thirty_days=beyond,
-        )
-        rows.append(((beyond, _KIND_ORDER[code.kind], code.code, units), row))
-    for result in (*group.inside_percentages, *group.outside_percentages):
-        code = result.code
-        row = DetailRow(
-            provider_number=provider.number,
-            provider_name=provider.name,
-            service_type=group.service_type.code,
-            service_code=code.code,
-            service_name=code.name,
-            kind=code.kind.value,
-            unit_value=result.total_units,
-            count=1,
-            service_units=result.total_units,
-            counts_toward_limit=group.counts_toward_limit(code),
-            percentage_rate=code.percentage_rate,
-        )
-        rows.append(((False, _KIND_ORDER[code.kind], code.code, 0), row))
-    rows.sort(key=lambda item: item[0])
-    return [row for _key, row in rows]
-
-
-def _charge(
-    kind: str,
-    service_code: str | None,
-    name: str,
-    insured_units: int,
-    self_pay_units: int,
-    unit_price: Decimal,
-    benefit_rate: int,
-) -> ChargeRow:
-    total_cost = yen_floor(insured_units, unit_price)
-    claim = insurance_claim_yen(total_cost, benefit_rate)
-    return ChargeRow(
-        kind=kind,
-        service_code=service_code,
-        name=name,
-        insured_units=insured_units,
-        self_pay_units=self_pay_units,
-        unit_price=unit_price,
-        total_cost=total_cost,
-        benefit_rate=benefit_rate,
-        insurance_claim=claim,
-        user_copay=total_cost - claim,
-        user_full_pay=yen_floor(self_pay_units, unit_price),
-    )
-
-
-def _outside_limit_items(group: _Group) -> list[tuple[ServiceCode, int, int]]:
-    """(code, insured units, self-pay units) of each out-of-limit code, by code."""
-    fixed: dict[str, list] = {}
-    for (_code, units, beyond), (code, count) in group.fixed_rows.items():
-        if beyond or group.counts_toward_limit(code):
-            continue
-        entry = fixed.setdefault(code.code, [code, 0])
-        entry[1] += units * count
-    items = [(code, units, 0) for _key, (code, units) in sorted(fixed.items())]
-    items.extend(
-        (p.code, p.total_units - p.self_pay_units, p.self_pay_units)
-        for p in group.outside_percentages
-    )
-    return items
-
-
-def _subtotal(group: _Group, options: CalculationOptions) -> ProviderTypeSubtotal:
-    """The provider × type 合計 with its charge rows (記載例 layout or folded)."""
-    price, rate = group.unit_price, group.benefit_rate
-    separate = group.limit_managed and options.out_of_limit_additions_charged_separately
-    total_insured = group.within_limit_units
-    total_self_pay = group.over_type_limit_units + group.over_limit_units
-    charges: list[ChargeRow] = []
-    outside_units = 0
-    outside_self_pay = 0
-    for code, insured, self_pay in _outside_limit_items(group):
-        outside_units += insured + self_pay
-        outside_self_pay += self_pay
-        if separate:
-            charges.append(
-                _charge(
-                    "out_of_limit_addition", code.code, code.name, insured, self_pay, price, rate
-                )
-            )
-        else:
-            total_insured += insured
-            total_self_pay += self_pay
-    charges.insert(0, _charge("total", None, "合計", total_insured, total_self_pay, price, rate))
-    if group.beyond_thirty_days_units:
-        charges.append(
-            _charge(
-                "beyond_thirty_days", None, "30日超", 0, group.beyond_thirty_days_units, price, rate
-            )
-        )
-    total_cost = insurance_claim = user_copay = user_full_pay = 0
-    for charge in charges:
-        total_cost += charge.total_cost
-        insurance_claim += charge.insurance_claim
-        user_copay += charge.user_copay
-        user_full_pay += charge.user_full_pay
-    return ProviderTypeSubtotal(
-        provider_number=group.provider.number,
-        provider_name=group.provider.name,
-        service_type=group.service_type.code,
-        service_type_name=group.service_type.name,
-        total_units=group.limit_target_units + outside_units + group.beyond_thirty_days_units,
-        limit_target_units=group.limit_target_units,
-        outside_limit_units=outside_units,
-        beyond_thirty_days_units=group.beyond_thirty_days_units,
-        over_type_limit_units=group.over_type_limit_units,
-        within_type_limit_units=group.within_type_limit_units,
-        over_limit_units=group.over_limit_units,
-        within_limit_units=group.within_limit_units,
-        outside_limit_self_pay_units=outside_self_pay,
-        unit_price=price,
-        benefit_rate=rate,
-        total_cost=total_cost,
-        insurance_claim=insurance_claim,
-        user_copay=user_copay,
-        user_full_pay=user_full_pay,
-        charges=tuple(charges),
-    )
-
-
-def _month_totals(subtotals: tuple[ProviderTypeSubtotal, ...]) -> MonthTotals:
-    sums = [0] * 9
-    for s in subtotals:
-        sums[0] += s.total_units
-        sums[1] += s.limit_target_units
-        sums[2] += s.over_type_limit_units
-        sums[3] += s.over_limit_units
-        sums[4] += s.within_limit_units
-        sums[5] += s.total_cost
-        sums[6] += s.insurance_claim
-        sums[7] += s.user_copay
-        sums[8] += s.user_full_pay
-    return MonthTotals(*sums, user_total=sums[7] + sums[8])
+        group.outside_percentages.append(PercentageResult(code, total, total - insured))
 
 
 def _short_stay(
     client_month: ClientMonth,
-    groups: dict[GroupKey, _Group],
+    groups: dict[GroupKey, Group],
     beyond_days: set[int],
     header: HeaderCheck,
     month_days: tuple[date, ...],

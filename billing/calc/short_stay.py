@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from billing.calc.issues import IssueCode, japanese_dates, make_issue
 from billing.calc.types import Issue, Severity, ShortStayDays
-from billing.calc.validation import IssueCode, japanese_dates, make_issue
 
 THIRTY_DAYS = 30
 
