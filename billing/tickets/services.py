@@ -231,22 +231,42 @@ def ticket_row_copy_to_weekdays(
     weekdays: Iterable[int],
     expected_version: int | None,
 ) -> TicketRow:
-    """Add to the row every date of the month falling on `weekdays` (1 月 … 7 日)."""
+    """Add to the row every date of the month falling on `weekdays` (1 月 … 7 日).
+
+    Dates outside every 認定 period or strictly inside a hospital stay are left out (the
+    same days a single toggle refuses); `row.skipped_days` names them for the message. When
+    no date is left to add, nothing is saved and the reason is raised at the field."""
     require_plan_writer(actor)
     locked = _lock(ticket, expected_version)
     row = locked.rows.select_for_update().get(pk=row_id)
     wanted = {int(w) for w in weekdays}
     if not wanted or not wanted <= set(range(1, 8)):
         raise ValidationError({"weekdays": "曜日を選んでください。"})
-    days = set(row.planned_days)
-    for day in range(1, days_in_month(locked.month) + 1):
-        if locked.month.replace(day=day).isoweekday() in wanted:
-            days.add(day)
-    row.planned_days = sorted(days)
+    register = load_register(locked)  # reused by the recompute below
+    candidates = {
+        day
+        for day in range(1, days_in_month(locked.month) + 1)
+        if locked.month.replace(day=day).isoweekday() in wanted and day not in row.planned_days
+    }
+    unusable = set(_uncertified_days(register, locked, candidates)) | (
+        candidates & inpatient_days(locked)
+    )
+    added = candidates - unusable
+    if not added:
+        if unusable:
+            raise ValidationError(
+                {
+                    "weekdays": f"{_days_label(locked, unusable)}は要介護認定の有効期間外か"
+                    "入院中のため、追加できる日がありません。"
+                }
+            )
+        raise ValidationError({"weekdays": "選んだ曜日の予定はすでに入っています。"})
+    row.planned_days = sorted(set(row.planned_days) | added)
     row.edited = True
     row.save(update_fields=["planned_days", "edited"])
     _touch(locked, actor)
-    locked.figures = recompute_and_cache(locked)
+    locked.figures = recompute_and_cache(locked, register=register)
+    row.skipped_days = sorted(unusable)
     return row
 
 

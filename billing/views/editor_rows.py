@@ -189,7 +189,7 @@ def row_copy(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
     form = CopyWeekdaysForm(request.POST or None, initial={"version": ticket.version})
     if request.method == "POST" and form.is_valid():
         try:
-            ticket_row_copy_to_weekdays(
+            copied = ticket_row_copy_to_weekdays(
                 actor=request.actor,
                 ticket=ticket,
                 row_id=row.pk,
@@ -203,6 +203,11 @@ def row_copy(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
         else:
             names = "・".join(WEEKDAY_NAMES[w - 1] for w in sorted(form.cleaned_data["weekdays"]))
             messages.success(request, f"{names}曜日の予定を追加しました。")
+            if copied.skipped_days:
+                skipped = "、".join(f"{ticket.month:%-m}月{day}日" for day in copied.skipped_days)
+                messages.warning(
+                    request, f"{skipped}は要介護認定の有効期間外か入院中のため除きました。"
+                )
             return redirect(_editor_url(ticket, row))
     _log(request, ticket, "row_copy")
     return render(

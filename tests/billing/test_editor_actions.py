@@ -385,3 +385,39 @@ def test_panel_matches_the_engine_after_any_toggle_and_undo(world, login, data) 
     _toggle(http, ticket, row, day)
     ticket.refresh_from_db()
     assert ticket_figures(ticket).result.totals == original.totals
+
+
+def test_row_copy_leaves_out_days_in_hospital_and_says_so(world, login) -> None:  # noqa: ANN001
+    from clients.models import HospitalStay
+
+    tw, ticket = december_ticket(world)
+    row = ticket.rows.order_by("pk").first()
+    # In hospital 8〜20 December: the 9th to the 19th take no home service.
+    HospitalStay.objects.create(
+        client=tw.client,
+        hospital_name="中央病院",
+        admitted_on=dt.date(2026, 12, 8),
+        discharged_on=dt.date(2026, 12, 20),
+    )
+    before = set(row.planned_days)
+    http = login(world.care_manager)
+    response = http.post(
+        reverse("billing:ticket_row_copy", args=[ticket.pk, row.pk]),
+        {"version": ticket.version, "weekdays": ["5"]},  # Fridays: 4, 11, 18, 25
+        follow=True,
+    )
+    row.refresh_from_db()
+    assert set(row.planned_days) == before | {4, 25}
+    assert "12月11日、12月18日は要介護認定の有効期間外か入院中のため除きました。" in (
+        response.content.decode()
+    )
+
+    ticket.refresh_from_db()
+    response = http.post(
+        reverse("billing:ticket_row_copy", args=[ticket.pk, row.pk]),
+        {"version": ticket.version, "weekdays": ["5"]},
+    )
+    assert response.status_code == 200  # nothing left to add: refused at the field
+    assert "追加できる日がありません" in response.content.decode()
+    row.refresh_from_db()
+    assert set(row.planned_days) == before | {4, 25}
