@@ -18,7 +18,10 @@ class EvaluationSheetForm(LockedEditForm):
     evaluated_on = forms.DateField(
         label="評価日",
         widget=DateInput(),
-        error_messages={"required": "評価日を入力してください。", "invalid": "日付の形式が正しくありません。"},
+        error_messages={
+            "required": "評価日を入力してください。",
+            "invalid": "日付の形式が正しくありません。",
+        },
     )
     summary = forms.CharField(
         label="総括",

@@ -113,7 +113,9 @@ def evaluation_list(request: HttpRequest, client_pk: int) -> HttpResponse:
         .select_related("plan", "author")
         .order_by("-evaluated_on", "-pk")
     )
-    record_access(request, subject_type="evaluation:list", subject_id=client.pk, client_id=client.pk)
+    record_access(
+        request, subject_type="evaluation:list", subject_id=client.pk, client_id=client.pk
+    )
     return render(
         request,
         "monitoring/evaluation/list.html",
@@ -164,7 +166,9 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, "評価表を更新しました。")
             return redirect("monitoring:evaluation_detail", pk=saved.pk)
-    record_access(request, subject_type="evaluation:edit", subject_id=sheet.pk, client_id=sheet.client_id)
+    record_access(
+        request, subject_type="evaluation:edit", subject_id=sheet.pk, client_id=sheet.client_id
+    )
     return render(
         request,
         "monitoring/evaluation/form.html",
@@ -183,7 +187,9 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = _visible_sheet(request, pk)
     rows = selectors.sheet_rows(sheet=sheet)
-    record_access(request, subject_type="evaluation", subject_id=sheet.pk, client_id=sheet.client_id)
+    record_access(
+        request, subject_type="evaluation", subject_id=sheet.pk, client_id=sheet.client_id
+    )
     return render(
         request,
         "monitoring/evaluation/detail.html",
@@ -217,7 +223,9 @@ def evaluation_goal_history(request: HttpRequest, goal_pk: int) -> HttpResponse:
     )
     plan = goal.need.plan
     history = selectors.goal_history(goal=goal)
-    record_access(request, subject_type="goal:history", subject_id=goal.pk, client_id=plan.client_id)
+    record_access(
+        request, subject_type="goal:history", subject_id=goal.pk, client_id=plan.client_id
+    )
     return render(
         request,
         "monitoring/evaluation/history.html",

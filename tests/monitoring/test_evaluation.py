@@ -93,13 +93,14 @@ def test_record_saves_sheet_and_lines_and_emits_the_event(world, events) -> None
         "概ね順調",
         1,
     )
-    assert list(sheet.lines.order_by("goal__order").values_list("goal_id", "result", "comment")) == [
+    assert list(
+        sheet.lines.order_by("goal__order").values_list("goal_id", "result", "comment")
+    ) == [
         (first.pk, "exceeded", "自立した"),
         (third.pk, "extend", ""),
     ]
     assert [
-        (e["event"], e["client_id"], e["on"], e["summary"], e["source"], e["actor"])
-        for e in events
+        (e["event"], e["client_id"], e["on"], e["summary"], e["source"], e["actor"]) for e in events
     ] == [
         (
             "evaluation_recorded",
@@ -120,7 +121,9 @@ def test_record_saves_sheet_and_lines_and_emits_the_event(world, events) -> None
         (D(2026, 4, 9), "評価日は計画の開始日（令和8年4月10日）以降の日付にしてください。"),
     ],
 )
-def test_evaluation_date_outside_plan_and_today_is_refused(world, events, evaluated_on, message) -> None:  # noqa: ANN001
+def test_evaluation_date_outside_plan_and_today_is_refused(
+    world, events, evaluated_on, message
+) -> None:  # noqa: ANN001
     plan = confirmed_plan(world)
     with pytest.raises(ValidationError) as error:
         _record(plan, world, evaluated_on=evaluated_on)
@@ -280,7 +283,11 @@ def test_bad_input_shows_messages_at_the_field_and_saves_nothing(world, login) -
     assert missing_result.status_code == 200
     assert "結果を選んでください。" in missing_result.content.decode()
     future = http.post(
-        url, {**_post_data(goals, g1={"include": "on", "result": "achieved"}), "evaluated_on": "2099-01-01"}
+        url,
+        {
+            **_post_data(goals, g1={"include": "on", "result": "achieved"}),
+            "evaluated_on": "2099-01-01",
+        },
     )
     assert "評価日に未来の日付は入力できません。" in future.content.decode()
     none_chosen = http.post(url, _post_data(goals))
@@ -324,7 +331,10 @@ def test_roles_plan_writers_write_auditor_and_clerk_read(world, login) -> None: 
         assert http.get(edit_url).status_code == 403
         assert http.post(edit_url, {"summary": "x"}).status_code == 403
         assert http.get(reverse("monitoring:evaluation_detail", args=[sheet_pk])).status_code == 200
-        assert http.get(reverse("monitoring:evaluation_list", args=[sheet.client_id])).status_code == 200
+        assert (
+            http.get(reverse("monitoring:evaluation_list", args=[sheet.client_id])).status_code
+            == 200
+        )
     assert EvaluationSheet.objects.count() == 1
     assert EvaluationSheet.objects.get().summary == "概ね順調"
     for role in ("care_manager", "manager"):  # the owner, and 管理者 (whole office)
