@@ -136,9 +136,7 @@ def client_months(
         .first()
     )
     stays = list(
-        HospitalStay.objects.filter(client_id=client_id).values_list(
-            "admitted_on", "discharged_on"
-        )
+        HospitalStay.objects.filter(client_id=client_id).values_list("admitted_on", "discharged_on")
     )
     done = set(
         MonitoringRecord.objects.filter(

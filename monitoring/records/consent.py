@@ -74,7 +74,9 @@ def consent_save(
         )
         if active.exists():
             raise ValidationError(
-                {"__all__": "有効な同意が既にあります。変更・終了はその同意の画面で行ってください。"}
+                {
+                    "__all__": "有効な同意が既にあります。変更・終了はその同意の画面で行ってください。"
+                }
             )
         consent = VideoMonitoringConsent(client=client, created_by=actor.staff)
     _check(client, fields, today)

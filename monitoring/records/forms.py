@@ -227,7 +227,8 @@ class ConsentForm(LockedEditForm, StyledForm, forms.ModelForm):
 
 class ReportForm(StyledForm, forms.ModelForm):
     file = forms.FileField(
-        label="ファイル（PDF・JPEG・PNG）", error_messages={"required": "ファイルを選んでください。"}
+        label="ファイル（PDF・JPEG・PNG）",
+        error_messages={"required": "ファイルを選んでください。"},
     )
 
     class Meta:

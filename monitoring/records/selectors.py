@@ -16,7 +16,7 @@ from monitoring.models import MonitoringRecord
 
 
 def parse_month(value: str | None, default: dt.date) -> dt.date:
-    """"YYYY-MM" → the 1st of that month; anything else → `default`'s month."""
+    """ "YYYY-MM" → the 1st of that month; anything else → `default`'s month."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
         return dt.date(year, month, 1)
@@ -151,11 +151,7 @@ def next_month_ticket(client_id: int, month: dt.date) -> dict[str, Any]:
         .first()
     )
     versions = (
-        list(
-            TicketVersion.objects.filter(ticket=ticket)
-            .defer("snapshot")
-            .order_by("-number")
-        )
+        list(TicketVersion.objects.filter(ticket=ticket).defer("snapshot").order_by("-number"))
         if ticket
         else []
     )

@@ -18,7 +18,7 @@ from monitoring.records import consent as consent_services
 from monitoring.records import reports
 from monitoring.records.services import plan_in_force, record_save, review_start
 from tests.factories import ClientFactory, MeetingFactory
-from tests.monitoring.routes.records import confirmed_plan, make_consent, make_record
+from tests.monitoring.routes.records import confirmed_plan, make_record
 
 D = dt.date
 TODAY = D(2026, 11, 27)
@@ -58,10 +58,17 @@ def _fields(day: dt.date, **extra: Any) -> dict[str, Any]:
 
 
 def _reviews(plan, achievement: str = "partly") -> tuple[dict, dict]:  # noqa: ANN001
-    goals = {g.pk: {"achievement": achievement, "observation": "浴槽をまたげた"}
-             for need in plan.needs.all() for g in need.goals.all()}
-    items = {i.pk: {"delivered_as_planned": True, "satisfaction": "4", "note": "満足"}
-             for need in plan.needs.all() for g in need.goals.all() for i in g.support_items.all()}
+    goals = {
+        g.pk: {"achievement": achievement, "observation": "浴槽をまたげた"}
+        for need in plan.needs.all()
+        for g in need.goals.all()
+    }
+    items = {
+        i.pk: {"delivered_as_planned": True, "satisfaction": "4", "note": "満足"}
+        for need in plan.needs.all()
+        for g in need.goals.all()
+        for i in g.support_items.all()
+    }
     return goals, items
 
 
@@ -103,7 +110,11 @@ def test_correction_is_locked_and_does_not_emit_again(world, events) -> None:  #
     plan = confirmed_plan(world)
     record = _save(world, plan, D(2026, 6, 15))
     corrected = _save(world, plan, D(2026, 6, 16), record=record, version=1, overall="修正")
-    assert (corrected.version, corrected.overall, corrected.visited_on) == (2, "修正", D(2026, 6, 16))
+    assert (corrected.version, corrected.overall, corrected.visited_on) == (
+        2,
+        "修正",
+        D(2026, 6, 16),
+    )
     assert GoalReview.objects.filter(record=record).count() == 1
     assert len(events) == 1
     with pytest.raises(StaleEditError) as stale:
@@ -132,7 +143,9 @@ def test_date_before_the_plan_start_refused(world) -> None:  # noqa: ANN001
 def test_no_plan_in_force_refused(world) -> None:  # noqa: ANN001
     from tests.factories import CarePlanFactory
 
-    draft = CarePlanFactory(client=ClientFactory(office=world.office, care_manager=world.care_manager))
+    draft = CarePlanFactory(
+        client=ClientFactory(office=world.office, care_manager=world.care_manager)
+    )
     with pytest.raises(ValidationError) as refused:
         _save(world, draft, D(2026, 6, 1))
     assert "有効な居宅サービス計画がありません" in refused.value.message_dict["visited_on"][0]
@@ -166,8 +179,12 @@ def test_clerk_cannot_record(world) -> None:  # noqa: ANN001
     goals, items = _reviews(plan)
     with pytest.raises(PermissionDenied):
         record_save(
-            actor=actor_for(world.clerk), client=plan.client, fields=_fields(D(2026, 6, 1)),
-            goal_reviews=goals, service_reviews=items, today=TODAY,
+            actor=actor_for(world.clerk),
+            client=plan.client,
+            fields=_fields(D(2026, 6, 1)),
+            goal_reviews=goals,
+            service_reviews=items,
+            today=TODAY,
         )
 
 
@@ -186,7 +203,10 @@ def test_goals_not_started_are_not_asked(world) -> None:  # noqa: ANN001
 
     plan = confirmed_plan(world)
     GoalFactory(
-        need=plan.needs.first(), order=2, short_term_from=D(2026, 10, 1), short_term_to=D(2027, 3, 31)
+        need=plan.needs.first(),
+        order=2,
+        short_term_from=D(2026, 10, 1),
+        short_term_to=D(2027, 3, 31),
     )
     record = _save(world, plan, D(2026, 6, 15))
     assert record.goals.count() == 1
@@ -204,8 +224,13 @@ def test_next_ticket_version_is_linked(world) -> None:  # noqa: ANN001
     assert next_month_ticket(tw.client.pk, D(2026, 11, 1))["versions"] == []
     snapshot = ticket_snapshot(ticket, created_on=D(2026, 11, 25), version_number=1)
     version = TicketVersion.objects.create(
-        ticket=ticket, number=1, created_on=D(2026, 11, 25), received_by="本人",
-        consent_method="signature", snapshot=snapshot, content_hash=snapshot_hash(snapshot),
+        ticket=ticket,
+        number=1,
+        created_on=D(2026, 11, 25),
+        received_by="本人",
+        consent_method="signature",
+        snapshot=snapshot,
+        content_hash=snapshot_hash(snapshot),
         created_by=world.care_manager,
     )
     info = next_month_ticket(tw.client.pk, D(2026, 11, 1))
@@ -238,17 +263,27 @@ def test_review_start_opens_one_assessment(world) -> None:  # noqa: ANN001
 def test_review_start_needs_a_review_decision(world) -> None:  # noqa: ANN001
     record = make_record(world)
     with pytest.raises(ValidationError):
-        review_start(actor=actor_for(world.care_manager), record=record,
-                     assessed_on=D(2026, 6, 1), reason="other")
+        review_start(
+            actor=actor_for(world.care_manager),
+            record=record,
+            assessed_on=D(2026, 6, 1),
+            reason="other",
+        )
 
 
 # --- consent ---------------------------------------------------------------------------
 
 
 def _consent_fields(**extra: Any) -> dict[str, Any]:
-    values = {"consented_on": D(2026, 5, 1), "consented_by": "本人", "meeting": None,
-              "agreed_on": D(2026, 5, 1), "agreement_note": "主治医が安定を確認",
-              "ended_on": None, "end_reason": ""}
+    values = {
+        "consented_on": D(2026, 5, 1),
+        "consented_by": "本人",
+        "meeting": None,
+        "agreed_on": D(2026, 5, 1),
+        "agreement_note": "主治医が安定を確認",
+        "ended_on": None,
+        "end_reason": "",
+    }
     values.update(extra)
     return values
 
@@ -267,21 +302,33 @@ def test_consent_record_correct_and_end(world) -> None:  # noqa: ANN001
     assert "有効な同意が既にあります" in str(twice.value)
     with pytest.raises(ValidationError) as no_reason:
         consent_services.consent_save(
-            actor=actor, client=plan.client, consent=consent, expected_version=1,
-            fields=_consent_fields(ended_on=D(2026, 9, 1)), today=TODAY,
+            actor=actor,
+            client=plan.client,
+            consent=consent,
+            expected_version=1,
+            fields=_consent_fields(ended_on=D(2026, 9, 1)),
+            today=TODAY,
         )
     assert no_reason.value.message_dict == {
         "end_reason": ["終了の理由を入力してください（例：状態の変化）。"]
     }
     ended = consent_services.consent_save(
-        actor=actor, client=plan.client, consent=consent, expected_version=1,
-        fields=_consent_fields(ended_on=D(2026, 9, 1), end_reason="状態の変化"), today=TODAY,
+        actor=actor,
+        client=plan.client,
+        consent=consent,
+        expected_version=1,
+        fields=_consent_fields(ended_on=D(2026, 9, 1), end_reason="状態の変化"),
+        today=TODAY,
     )
     assert (ended.version, ended.ended_on) == (2, D(2026, 9, 1))
     with pytest.raises(StaleEditError):
         consent_services.consent_save(
-            actor=actor, client=plan.client, consent=consent, expected_version=1,
-            fields=_consent_fields(), today=TODAY,
+            actor=actor,
+            client=plan.client,
+            consent=consent,
+            expected_version=1,
+            fields=_consent_fields(),
+            today=TODAY,
         )
 
 
@@ -290,9 +337,14 @@ def test_consent_refuses_bad_input(world) -> None:  # noqa: ANN001
     other_meeting = MeetingFactory(plan=confirmed_plan(world))
     with pytest.raises(ValidationError) as refused:
         consent_services.consent_save(
-            actor=actor_for(world.care_manager), client=plan.client, today=TODAY,
-            fields=_consent_fields(consented_on=TODAY + dt.timedelta(days=1),
-                                   meeting=other_meeting, ended_on=D(2026, 1, 1)),
+            actor=actor_for(world.care_manager),
+            client=plan.client,
+            today=TODAY,
+            fields=_consent_fields(
+                consented_on=TODAY + dt.timedelta(days=1),
+                meeting=other_meeting,
+                ended_on=D(2026, 1, 1),
+            ),
         )
     errors = refused.value.message_dict
     assert errors["consented_on"] == ["同意日に未来の日付は入力できません。"]
@@ -307,11 +359,18 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
 
 
 def _upload(world, plan, name: str, content: bytes, **fields: Any):  # noqa: ANN001, ANN202
-    values = {"month": D(2026, 6, 1), "received_on": D(2026, 6, 30), "note": "",
-              "provider": None, "record": None}
+    values = {
+        "month": D(2026, 6, 1),
+        "received_on": D(2026, 6, 30),
+        "note": "",
+        "provider": None,
+        "record": None,
+    }
     values.update(fields)
     return reports.report_upload(
-        actor=actor_for(world.care_manager), client=plan.client, fields=values,
+        actor=actor_for(world.care_manager),
+        client=plan.client,
+        fields=values,
         upload=SimpleUploadedFile(name, content),
     )
 
@@ -337,7 +396,9 @@ def test_report_upload_stores_under_a_random_name(world, settings, tmp_path) -> 
         ("a.pdf", b"", "空のファイルです。"),
     ],
 )
-def test_report_upload_refuses_other_files(world, settings, tmp_path, name, content, message) -> None:  # noqa: ANN001, E501
+def test_report_upload_refuses_other_files(
+    world, settings, tmp_path, name, content, message
+) -> None:  # noqa: ANN001, E501
     settings.MEDIA_ROOT = tmp_path
     plan = confirmed_plan(world)
     with pytest.raises(ValidationError) as refused:

@@ -47,13 +47,16 @@ def test_month_list_shows_states_last_visit_and_record_button(world, login) -> N
     done, due, hospital = (confirmed_plan(world) for _ in range(3))
     make_record(world, plan=done, visited_on=D(2026, 6, 5), place="home")
     make_record(world, plan=due, visited_on=D(2026, 5, 28))
-    HospitalStay.objects.create(client=hospital.client, hospital_name="市民病院",
-                                admitted_on=D(2026, 5, 20))
+    HospitalStay.objects.create(
+        client=hospital.client, hospital_name="市民病院", admitted_on=D(2026, 5, 20)
+    )
     confirmed_plan(world, starts_on=D(2026, 6, 20))  # 対象外 (start month)
     ClientOfColleague = confirmed_plan  # noqa: N806
     from tests.factories import ClientFactory
 
-    ClientOfColleague(world, client=ClientFactory(office=world.office, care_manager=world.colleague))
+    ClientOfColleague(
+        world, client=ClientFactory(office=world.office, care_manager=world.colleague)
+    )
     html = login(world.care_manager).get(reverse("monitoring:index"), {"month": "2026-06"})
     text = html.content.decode()
     assert "令和8年6月" in text
@@ -81,14 +84,24 @@ def test_record_new_prefills_from_last_month_and_saves(world, login, settings) -
     assert 'value="2026-06-30"' in text  # a past month defaults to its last day
     assert "介助を受けて浴槽をまたげる" in text and "入浴の見守り" in text
     assert "前回：一部達成" in text
-    checked = re.search(rf'<input[^>]*name="goal_{goal.pk}_achievement"[^>]*value="partly"[^>]*>', text)
+    checked = re.search(
+        rf'<input[^>]*name="goal_{goal.pk}_achievement"[^>]*value="partly"[^>]*>', text
+    )
     assert checked and "checked" in checked.group(0)  # "前回と同じ" prefilled
-    response = http.post(url, {
-        "visited_on": "2026-06-18", "visited_at": "14:00", "place": "home",
-        "met_persons": "本人", "decision": "continue",
-        f"goal_{goal.pk}_achievement": "achieved", f"goal_{goal.pk}_observation": "自力でまたげた",
-        f"item_{item.pk}_planned": "on", f"item_{item.pk}_satisfaction": "5",
-    })
+    response = http.post(
+        url,
+        {
+            "visited_on": "2026-06-18",
+            "visited_at": "14:00",
+            "place": "home",
+            "met_persons": "本人",
+            "decision": "continue",
+            f"goal_{goal.pk}_achievement": "achieved",
+            f"goal_{goal.pk}_observation": "自力でまたげた",
+            f"item_{item.pk}_planned": "on",
+            f"item_{item.pk}_satisfaction": "5",
+        },
+    )
     assert response.status_code == 302
     record = MonitoringRecord.objects.exclude(pk=previous.pk).get()
     assert response["Location"] == reverse("monitoring:record_detail", args=[record.pk])
@@ -104,9 +117,14 @@ def test_record_new_refuses_a_future_date_at_the_field(world, login) -> None:  #
     future = dt.date.today() + dt.timedelta(days=3)
     response = login(world.care_manager).post(
         reverse("monitoring:record_new", args=[plan.client_id]),
-        {"visited_on": future.isoformat(), "place": "home", "met_persons": "本人",
-         "decision": "continue", f"goal_{goal.pk}_achievement": "achieved",
-         f"item_{item.pk}_satisfaction": "5"},
+        {
+            "visited_on": future.isoformat(),
+            "place": "home",
+            "met_persons": "本人",
+            "decision": "continue",
+            f"goal_{goal.pk}_achievement": "achieved",
+            f"item_{item.pk}_satisfaction": "5",
+        },
     )
     assert response.status_code == 200
     assert '<p class="field-error" role="alert">実施日に未来の日付は入力できません。</p>' in (
@@ -124,12 +142,20 @@ def test_record_new_refuses_video_with_the_reason(world, login) -> None:  # noqa
     item = goal.support_items.first()
     response = login(world.care_manager).post(
         reverse("monitoring:record_new", args=[plan.client_id]),
-        {"visited_on": "2026-07-10", "place": "video", "met_persons": "本人",
-         "decision": "continue", f"goal_{goal.pk}_achievement": "achieved",
-         f"item_{item.pk}_satisfaction": "5"},
+        {
+            "visited_on": "2026-07-10",
+            "place": "video",
+            "met_persons": "本人",
+            "decision": "continue",
+            f"goal_{goal.pk}_achievement": "achieved",
+            f"item_{item.pk}_satisfaction": "5",
+        },
     )
     assert response.status_code == 200
-    assert "前月（令和8年6月）に自宅訪問によるモニタリングの記録がありません" in response.content.decode()
+    assert (
+        "前月（令和8年6月）に自宅訪問によるモニタリングの記録がありません"
+        in response.content.decode()
+    )
     assert MonitoringRecord.objects.count() == 1
 
 
@@ -137,7 +163,12 @@ def test_missing_achievement_is_refused_at_the_goal(world, login) -> None:  # no
     plan = confirmed_plan(world)
     response = login(world.care_manager).post(
         reverse("monitoring:record_new", args=[plan.client_id]),
-        {"visited_on": "2026-06-10", "place": "home", "met_persons": "本人", "decision": "continue"},
+        {
+            "visited_on": "2026-06-10",
+            "place": "home",
+            "met_persons": "本人",
+            "decision": "continue",
+        },
     )
     text = response.content.decode()
     assert "達成度を選んでください。" in text and "満足度を選んでください。" in text
@@ -161,12 +192,16 @@ def test_review_decision_offers_and_opens_the_assessment(world, login) -> None: 
     http = login(world.care_manager)
     detail = http.get(reverse("monitoring:record_detail", args=[record.pk])).content.decode()
     assert "アセスメントを始める" in detail
-    refused = http.post(reverse("monitoring:record_review", args=[record.pk]),
-                        {"assessed_on": "2026-06-01", "reason": "condition_change"})
+    refused = http.post(
+        reverse("monitoring:record_review", args=[record.pk]),
+        {"assessed_on": "2026-06-01", "reason": "condition_change"},
+    )
     assert refused.status_code == 200
     assert "モニタリングの実施日以降" in refused.content.decode()
-    response = http.post(reverse("monitoring:record_review", args=[record.pk]),
-                         {"assessed_on": "2026-06-13", "reason": "condition_change"})
+    response = http.post(
+        reverse("monitoring:record_review", args=[record.pk]),
+        {"assessed_on": "2026-06-13", "reason": "condition_change"},
+    )
     record.refresh_from_db()
     assessment = Assessment.objects.get(pk=record.review_assessment_id)
     assert response["Location"] == reverse("careplans:assessment", args=[assessment.pk])
@@ -189,7 +224,9 @@ def test_client_history_lists_months_and_records(world, login) -> None:  # noqa:
     assert len(few) == len(more)
     text = response.content.decode()
     assert reverse("monitoring:record_detail", args=[record.pk]) in text
-    assert "令和8年4月" not in text.split("monitoring-history")[1].split("</table>")[0]  # start month
+    assert (
+        "令和8年4月" not in text.split("monitoring-history")[1].split("</table>")[0]
+    )  # start month
     assert "月末超過" in text  # May was not recorded
     assert AccessLog.objects.filter(client_id=plan.client_id).count() == 2
 
@@ -203,17 +240,39 @@ def test_consent_screen_records_and_ends(world, login) -> None:  # noqa: ANN001
     url = reverse("monitoring:video_consent", args=[plan.client_id])
     page = http.get(url).content.decode()
     assert "第1回（計画 第" in page
-    response = http.post(url, {"consented_on": "2026-05-02", "consented_by": "本人",
-                               "meeting": meeting.pk, "agreement_note": "安定"})
+    response = http.post(
+        url,
+        {
+            "consented_on": "2026-05-02",
+            "consented_by": "本人",
+            "meeting": meeting.pk,
+            "agreement_note": "安定",
+        },
+    )
     assert response.status_code == 302
     consent = VideoMonitoringConsent.objects.get()
     assert consent.meeting == meeting
     edit = reverse("monitoring:video_consent_edit", args=[consent.pk])
-    refused = http.post(edit, {"consented_on": "2026-05-02", "meeting": meeting.pk,
-                               "ended_on": "2026-09-01", "version": "1"})
+    refused = http.post(
+        edit,
+        {
+            "consented_on": "2026-05-02",
+            "meeting": meeting.pk,
+            "ended_on": "2026-09-01",
+            "version": "1",
+        },
+    )
     assert "終了の理由を入力してください" in refused.content.decode()
-    ended = http.post(edit, {"consented_on": "2026-05-02", "meeting": meeting.pk,
-                             "ended_on": "2026-09-01", "end_reason": "状態の変化", "version": "1"})
+    ended = http.post(
+        edit,
+        {
+            "consented_on": "2026-05-02",
+            "meeting": meeting.pk,
+            "ended_on": "2026-09-01",
+            "end_reason": "状態の変化",
+            "version": "1",
+        },
+    )
     assert ended.status_code == 302
     consent.refresh_from_db()
     assert (consent.ended_on, consent.version) == (D(2026, 9, 1), 2)
@@ -226,13 +285,27 @@ def test_report_upload_and_scoped_download(world, login, settings, tmp_path) -> 
     record = make_record(world, visited_on=D(2026, 6, 12))
     http = login(world.care_manager)
     url = reverse("monitoring:report_upload", args=[record.client_id])
-    bad = http.post(url, {"month": "2026-06", "received_on": "2026-06-30", "record": record.pk,
-                          "file": SimpleUploadedFile("x.svg", b"<svg/>")})
+    bad = http.post(
+        url,
+        {
+            "month": "2026-06",
+            "received_on": "2026-06-30",
+            "record": record.pk,
+            "file": SimpleUploadedFile("x.svg", b"<svg/>"),
+        },
+    )
     assert bad.status_code == 200
     assert "PDF・JPEG・PNGのファイルだけを添付できます。" in bad.content.decode()
     pdf = b"%PDF-1.4\n%%EOF\n"
-    response = http.post(url, {"month": "2026-06", "received_on": "2026-06-30", "record": record.pk,
-                               "file": SimpleUploadedFile("6月 報告.pdf", pdf)})
+    response = http.post(
+        url,
+        {
+            "month": "2026-06",
+            "received_on": "2026-06-30",
+            "record": record.pk,
+            "file": SimpleUploadedFile("6月 報告.pdf", pdf),
+        },
+    )
     assert response.status_code == 302
     report = ProviderReport.objects.get()
     detail = http.get(reverse("monitoring:record_detail", args=[record.pk])).content.decode()
@@ -246,6 +319,9 @@ def test_report_upload_and_scoped_download(world, login, settings, tmp_path) -> 
     assert download["X-Content-Type-Options"] == "nosniff"
     row = AccessLog.objects.exclude(pk__in=before).get()
     assert (row.client_id, row.subject_type) == (record.client_id, "monitoring:provider_report")
-    assert login(world.colleague).get(
-        reverse("monitoring:report_download", args=[report.pk])
-    ).status_code == 404
+    assert (
+        login(world.colleague)
+        .get(reverse("monitoring:report_download", args=[report.pk]))
+        .status_code
+        == 404
+    )

@@ -45,8 +45,9 @@ def confirmed_plan(world: Any, *, client: Any = None, starts_on: dt.date = PLAN_
     return plan
 
 
-def make_record(world: Any, *, plan: Any = None, visited_on: dt.date = dt.date(2026, 5, 12),
-                place: str = "home") -> Any:
+def make_record(
+    world: Any, *, plan: Any = None, visited_on: dt.date = dt.date(2026, 5, 12), place: str = "home"
+) -> Any:
     from monitoring.models import GoalReview, MonitoringRecord, ServiceReview
 
     plan = plan or confirmed_plan(world)
