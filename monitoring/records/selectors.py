@@ -19,9 +19,11 @@ def parse_month(value: str | None, default: dt.date) -> dt.date:
     """ "YYYY-MM" → the 1st of that month; anything else → `default`'s month."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return dt.date(year, month, 1)
+        if 2000 <= year <= 2100:
+            return dt.date(year, month, 1)
     except (TypeError, ValueError):
-        return default.replace(day=1)
+        pass
+    return default.replace(day=1)
 
 
 def add_months(month: dt.date, count: int) -> dt.date:

@@ -325,3 +325,9 @@ def test_report_upload_and_scoped_download(world, login, settings, tmp_path) -> 
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0-1", "2026-13", "abc", ""])
+def test_month_list_ignores_a_bad_month(world, login, month) -> None:  # noqa: ANN001
+    response = login(world.care_manager).get(reverse("monitoring:index"), {"month": month})
+    assert response.status_code == 200
