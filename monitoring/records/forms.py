@@ -105,7 +105,7 @@ class RecordForm(LockedEditForm, StyledForm, forms.ModelForm):
 
     def goal_rows(self, previous: MonitoringRecord | None = None) -> list[dict[str, Any]]:
         """Per goal: its fields, its services' fields and last time's review ("前回")."""
-        before = {review.goal_id: review for review in previous.goals.all()} if previous else {}
+        before = carried_over(previous, self.goals)[0]
         return [
             {
                 "goal": goal,
@@ -150,28 +150,55 @@ class RecordForm(LockedEditForm, StyledForm, forms.ModelForm):
         }
 
 
+def carried_over(
+    previous: MonitoringRecord | None, goals: Sequence[Goal]
+) -> tuple[dict[int, Any], dict[int, Any]]:
+    """Last time's reviews keyed by the current goal / service. After a plan revision the
+    rows are copies with new ids, so a goal is matched by its 短期目標 text and a service by
+    its goal's text and its サービス内容."""
+    if previous is None:
+        return {}, {}
+    goal_reviews = {r.goal_id: r for r in previous.goals.all()}
+    goal_by_text = {r.goal.short_term: r for r in previous.goals.all()}
+    item_reviews = {r.support_item_id: r for r in previous.services.all()}
+    item_by_text = {
+        (r.support_item.goal.short_term, r.support_item.content): r for r in previous.services.all()
+    }
+    goal_map: dict[int, Any] = {}
+    item_map: dict[int, Any] = {}
+    for goal in goals:
+        review = goal_reviews.get(goal.pk) or goal_by_text.get(goal.short_term)
+        if review is not None:
+            goal_map[goal.pk] = review
+        for item in goal.support_items.all():
+            found = item_reviews.get(item.pk) or item_by_text.get((goal.short_term, item.content))
+            if found is not None:
+                item_map[item.pk] = found
+    return goal_map, item_map
+
+
 def record_initial(
     record: MonitoringRecord | None,
     previous: MonitoringRecord | None,
     *,
     visited_on: dt.date,
+    goals: Sequence[Goal] = (),
 ) -> dict[str, Any]:
-    """Initial values: an existing record's reviews, or for a new one the previous month's
-    (達成度・状況 per goal, 満足度・意見 per service — "前回と同じ"), 面接した人 and 方法 reset."""
+    """Initial values: an existing record's reviews, or for a new one the previous record's
+    (達成度・状況 per goal, 満足度・意見 per service — "前回と同じ") and 面接した人."""
     initial: dict[str, Any] = {}
-    source = record or previous
     if record is None:
         initial.update({"visited_on": visited_on, "place": "home", "decision": "continue"})
         if previous is not None:
             initial["met_persons"] = previous.met_persons
-    if source is not None:
-        for review in source.goals.all():
-            initial[f"goal_{review.goal_id}_achievement"] = review.achievement
-            initial[f"goal_{review.goal_id}_observation"] = review.observation
-        for review in source.services.all():
-            initial[f"item_{review.support_item_id}_planned"] = review.delivered_as_planned
-            initial[f"item_{review.support_item_id}_satisfaction"] = review.satisfaction
-            initial[f"item_{review.support_item_id}_note"] = review.note
+    goal_map, item_map = carried_over(record or previous, goals)
+    for goal_id, review in goal_map.items():
+        initial[f"goal_{goal_id}_achievement"] = review.achievement
+        initial[f"goal_{goal_id}_observation"] = review.observation
+    for item_id, review in item_map.items():
+        initial[f"item_{item_id}_planned"] = review.delivered_as_planned
+        initial[f"item_{item_id}_satisfaction"] = review.satisfaction
+        initial[f"item_{item_id}_note"] = review.note
     return initial
 
 

@@ -137,7 +137,7 @@ def previous_record(client_id: int, before: dt.date) -> MonitoringRecord | None:
     """The latest record of a month before `before` (a month's 1st), with its reviews."""
     return (
         MonitoringRecord.objects.filter(client_id=client_id, month__lt=before)
-        .prefetch_related("goals", "services")
+        .prefetch_related("goals__goal", "services__support_item__goal")
         .order_by("-visited_on", "-pk")
         .first()
     )

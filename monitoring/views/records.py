@@ -123,7 +123,7 @@ def _record_page(
     form = RecordForm(
         request.POST or None,
         instance=record,
-        initial=record_initial(record, previous, visited_on=day),
+        initial=record_initial(record, previous, visited_on=day, goals=goals),
         goals=goals,
         items=items,
         ticket_versions=ticket["versions"],

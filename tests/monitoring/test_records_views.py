@@ -331,3 +331,22 @@ def test_report_upload_and_scoped_download(world, login, settings, tmp_path) -> 
 def test_month_list_ignores_a_bad_month(world, login, month) -> None:  # noqa: ANN001
     response = login(world.care_manager).get(reverse("monitoring:index"), {"month": month})
     assert response.status_code == 200
+
+
+def test_prefill_carries_over_a_plan_revision(world, login) -> None:  # noqa: ANN001
+    old = confirmed_plan(world)
+    make_record(world, plan=old, visited_on=D(2026, 6, 12))
+    old.status, old.superseded_on = "superseded", D(2026, 6, 28)
+    old.save()
+    new = confirmed_plan(world, client=old.client, starts_on=D(2026, 7, 1))
+    goal = new.needs.first().goals.first()
+    item = goal.support_items.first()
+    url = reverse("monitoring:record_new", args=[new.client_id]) + "?month=2026-07"
+    text = login(world.care_manager).get(url).content.decode()
+    for name, value in (
+        (f"goal_{goal.pk}_achievement", "partly"),
+        (f"item_{item.pk}_satisfaction", "4"),
+    ):
+        found = re.search(rf'<input[^>]*name="{name}"[^>]*value="{value}"[^>]*>', text)
+        assert found and "checked" in found.group(0), name
+    assert "前回：一部達成" in text
