@@ -127,6 +127,33 @@ def _check_rows(
             raise ValidationError({"__all__": "達成度を選んでください。"})
 
 
+def _check_next_month_video(record: MonitoringRecord, fields: Mapping[str, Any]) -> None:
+    """A correction may not take away the home visit a later テレビ電話 month rests on."""
+    moved = fields["visited_on"].replace(day=1) != record.month
+    if record.place != MonitoringPlace.HOME or (
+        fields["place"] == MonitoringPlace.HOME and not moved
+    ):
+        return
+    following = (record.month + dt.timedelta(days=31)).replace(day=1)
+    others_home = (
+        MonitoringRecord.objects.filter(
+            client_id=record.client_id, month=record.month, place=MonitoringPlace.HOME
+        )
+        .exclude(pk=record.pk)
+        .exists()
+    )
+    video_next = MonitoringRecord.objects.filter(
+        client_id=record.client_id, month=following, place=MonitoringPlace.VIDEO
+    ).exists()
+    if video_next and not others_home:
+        raise ValidationError(
+            {
+                "place": "翌月のテレビ電話によるモニタリングは、この月の自宅訪問を条件にしています。"
+                "自宅訪問のまま（この月のまま）にしてください。"
+            }
+        )
+
+
 def summary_of(record: MonitoringRecord, achievements: Sequence[str]) -> str:
     """The 第5表 text: モニタリング（自宅訪問）：目標3件 達成1・一部達成2、方針 継続."""
     counts = [
@@ -170,6 +197,8 @@ def record_save(
                 "新しく記録し直してください。"
             }
         )
+    if record is not None:
+        _check_next_month_video(record, fields)
     if fields["place"] == MonitoringPlace.VIDEO:
         check = video_check(client.pk, day)
         if not check.allowed:

@@ -135,3 +135,33 @@ def test_all_reasons_are_listed(world) -> None:  # noqa: ANN001
     check = video_check(plan.client_id, D(2026, 7, 10))
     assert len(check.reasons) == 2
     assert NO_CONSENT in check.reasons[0] and NO_HOME in check.reasons[1]
+
+
+def test_correction_cannot_remove_the_home_visit_a_video_month_needs(world) -> None:  # noqa: ANN001
+    plan = confirmed_plan(world)
+    make_consent(world, plan.client, consented_on=D(2026, 5, 20), agreed_on=D(2026, 5, 20))
+    home = _save(world, plan, D(2026, 6, 10), "home")
+    _save(world, plan, D(2026, 7, 10), "video")
+    goal = plan.needs.first().goals.first()
+    item = goal.support_items.first()
+    for day, place in ((D(2026, 6, 10), "video"), (D(2026, 5, 30), "home")):
+        with pytest.raises(ValidationError) as refused:
+            record_save(
+                actor=actor_for(world.care_manager),
+                client=plan.client,
+                fields={
+                    "visited_on": day,
+                    "place": place,
+                    "met_persons": "本人",
+                    "decision": "continue",
+                    "decision_reason": "",
+                },
+                goal_reviews={goal.pk: {"achievement": "achieved"}},
+                service_reviews={item.pk: {"satisfaction": "5"}},
+                record=home,
+                expected_version=1,
+                today=D(2026, 11, 27),
+            )
+        assert "翌月のテレビ電話" in str(refused.value.message_dict["place"])
+    home.refresh_from_db()
+    assert (home.place, home.visited_on) == ("home", D(2026, 6, 10))
