@@ -209,7 +209,10 @@ def admission_new(request: HttpRequest, client_pk: int) -> HttpResponse:
 def discharge(request: HttpRequest, pk: int) -> HttpResponse:
     require_writer(request.actor)
     stay = _stay(request, pk)
-    form = DischargeForm(request.POST or None, initial={"discharged_on": timezone.localdate()})
+    form = DischargeForm(
+        request.POST or None,
+        initial={"discharged_on": request.GET.get("discharged_on") or timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.stay_discharge(actor=request.actor, stay=stay, **form.cleaned_data)
