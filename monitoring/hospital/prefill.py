@@ -104,8 +104,8 @@ def _services_text(plan: CarePlan | None) -> str:
         .order_by("goal__need__order", "goal__order", "order")
     )
     for item in items:
-        provider = item.provider.name if item.provider_id else item.provider_text
-        kind = item.service_kind_text or ""
+        provider = item.provider_label
+        kind = item.service_kind_label
         lines.append(
             "・" + "　".join(part for part in (item.content, kind, item.frequency, provider) if part)
         )
