@@ -53,12 +53,10 @@ def admission_info_deadlines(
 def admission_info_addition(
     admitted_on: dt.date, provided_on: dt.date | None, *, after_hours: bool = False
 ) -> str | None:
-    """"hospital_1", "hospital_2" or None (not provided, or too late)."""
+    """The 加算 earned: "hospital_1", "hospital_2" or None (not provided, or too late)."""
     if provided_on is None:
         return None
-    first_deadline, second_deadline = admission_info_deadlines(
-        admitted_on, after_hours=after_hours
-    )
+    first_deadline, second_deadline = admission_info_deadlines(admitted_on, after_hours=after_hours)
     if provided_on <= first_deadline:
         return HOSPITAL_1
     if provided_on <= second_deadline:

@@ -107,7 +107,8 @@ def _services_text(plan: CarePlan | None) -> str:
         provider = item.provider_label
         kind = item.service_kind_label
         lines.append(
-            "・" + "　".join(part for part in (item.content, kind, item.frequency, provider) if part)
+            "・"
+            + "　".join(part for part in (item.content, kind, item.frequency, provider) if part)
         )
     weekly = WeeklyService.objects.filter(plan=plan).select_related("provider")
     for service in weekly.order_by("starts_at", "pk"):
@@ -181,9 +182,7 @@ def prefill_admission_sheet(stay: HospitalStay) -> dict[str, str]:
         else "（登録なし）",
         "family": "\n".join(family) or "（登録なし）",
         "living": _lines(
-            f"世帯状況：{client.get_living_situation_display()}"
-            if client.living_situation
-            else "",
+            f"世帯状況：{client.get_living_situation_display()}" if client.living_situation else "",
             *_assessment_texts(client.pk, LIVING_ITEMS),
         ),
         "services": _services_text(plan),

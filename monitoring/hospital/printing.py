@@ -21,7 +21,9 @@ PRINT_KIND = "admission_info_sheet"
 
 def admission_sheet_html(*, stay: HospitalStay) -> str:
     sheet = AdmissionInfoSheet.objects.filter(stay=stay).first()
-    content = sheet.content if sheet is not None and sheet.content else prefill_admission_sheet(stay)
+    content = (
+        sheet.content if sheet is not None and sheet.content else prefill_admission_sheet(stay)
+    )
     client = stay.client
     return render_to_string(
         "monitoring/hospital/pdf_admission_sheet.html",

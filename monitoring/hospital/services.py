@@ -431,8 +431,7 @@ def conference_record(
         client_id=locked.client_id,
         on=held_on,
         summary=f"{conference.get_kind_display()}（{locked.hospital_name}）。参加者：{conference.attendees}。"
-        f"{conference.content}"
-        + ("　ケアプランの見直しが必要。" if plan_review_needed else ""),
+        f"{conference.content}" + ("　ケアプランの見直しが必要。" if plan_review_needed else ""),
         source=conference,
         actor=actor.staff,
         counterpart=locked.hospital_name,

@@ -120,9 +120,7 @@ def _form_page(
 
 def _stay_rows(client: Client) -> list[dict[str, Any]]:
     stays = list(HospitalStay.objects.filter(client=client).order_by("-admitted_on", "-pk"))
-    sheets = {
-        sheet.stay_id: sheet for sheet in AdmissionInfoSheet.objects.filter(stay__in=stays)
-    }
+    sheets = {sheet.stay_id: sheet for sheet in AdmissionInfoSheet.objects.filter(stay__in=stays)}
     conferences: dict[int, list[DischargeConference]] = {stay.pk: [] for stay in stays}
     for conference in DischargeConference.objects.filter(stay__in=stays):
         conferences[conference.stay_id].append(conference)
@@ -279,7 +277,9 @@ def admission_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         require_plan_writer(request.actor)
     sheet = AdmissionInfoSheet.objects.filter(stay=stay).first()
-    content = sheet.content if sheet is not None and sheet.content else prefill_admission_sheet(stay)
+    content = (
+        sheet.content if sheet is not None and sheet.content else prefill_admission_sheet(stay)
+    )
     form = SheetForm(request.POST or None, sheet=sheet, content=content)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -331,7 +331,9 @@ def admission_sheet_provided(request: HttpRequest, pk: int) -> HttpResponse:
     stay = _stay(request, pk)
     sheet = AdmissionInfoSheet.objects.filter(stay=stay).first()
     initial = None if sheet and sheet.provided_on else {"provided_on": timezone.localdate()}
-    form = ProvidedForm(request.POST or None, sheet=sheet, **({"initial": initial} if initial else {}))
+    form = ProvidedForm(
+        request.POST or None, sheet=sheet, **({"initial": initial} if initial else {})
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

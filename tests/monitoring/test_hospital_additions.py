@@ -33,7 +33,9 @@ D = dt.date
     ],
 )
 def test_admission_addition_across_the_month_boundary(provided_on, after_hours, expected) -> None:  # noqa: ANN001
-    assert admission_info_addition(D(2026, 10, 31), provided_on, after_hours=after_hours) == expected
+    assert (
+        admission_info_addition(D(2026, 10, 31), provided_on, after_hours=after_hours) == expected
+    )
 
 
 def test_deadlines() -> None:

@@ -46,7 +46,10 @@ def record(world) -> Client:  # noqa: ANN001
     return ClientFactory(office=world.office, care_manager=world.care_manager)
 
 
-def _admit(actor, record, day=D(2026, 10, 31), **kwargs) -> HospitalStay:  # noqa: ANN001
+OCTOBER_31 = D(2026, 10, 31)
+
+
+def _admit(actor, record, day=OCTOBER_31, **kwargs) -> HospitalStay:  # noqa: ANN001
     return services.stay_admit(
         actor=actor,
         client=record,
@@ -89,7 +92,9 @@ def test_admission_sets_hospitalized_and_emits(actor, record, events) -> None:  
         ("さくら病院", D(2026, 11, 28), "admitted_on", "未来の日付は入力できません。"),
     ],
 )
-def test_bad_admission_is_refused_at_the_field(actor, record, events, hospital, day, field, message) -> None:  # noqa: ANN001, E501
+def test_bad_admission_is_refused_at_the_field(
+    actor, record, events, hospital, day, field, message
+) -> None:  # noqa: ANN001, E501
     with pytest.raises(ValidationError) as refused:
         _admit(actor, record, day=day, hospital_name=hospital)
     assert refused.value.message_dict[field] == [message]
@@ -109,7 +114,9 @@ def test_admission_overlapping_an_open_stay_is_refused(actor, record) -> None:  
     assert HospitalStay.objects.count() == 1
 
 
-def test_admission_inside_a_past_stay_is_refused_but_same_day_readmission_is_allowed(actor, record) -> None:  # noqa: ANN001, E501
+def test_admission_inside_a_past_stay_is_refused_but_same_day_readmission_is_allowed(
+    actor, record
+) -> None:  # noqa: ANN001, E501
     stay = _admit(actor, record, day=D(2026, 10, 1))
     services.stay_discharge(actor=actor, stay=stay, discharged_on=D(2026, 10, 20), today=TODAY)
     with pytest.raises(ValidationError) as refused:
@@ -120,7 +127,9 @@ def test_admission_inside_a_past_stay_is_refused_but_same_day_readmission_is_all
 
 def test_admission_of_an_ended_client_is_refused(actor, world) -> None:  # noqa: ANN001
     ended = ClientFactory(
-        office=world.office, care_manager=world.care_manager, status="ended",
+        office=world.office,
+        care_manager=world.care_manager,
+        status="ended",
         status_changed_on=D(2026, 9, 30),
     )
     with pytest.raises(ValidationError) as refused:
@@ -171,7 +180,9 @@ def _provide(actor, stay, day, after_hours=False, version=None):  # noqa: ANN001
     )
 
 
-def test_provided_on_the_2nd_of_next_month_is_hospital_2_in_the_admission_month(actor, record, events) -> None:  # noqa: ANN001, E501
+def test_provided_on_the_2nd_of_next_month_is_hospital_2_in_the_admission_month(
+    actor, record, events
+) -> None:  # noqa: ANN001, E501
     stay = _admit(actor, record, day=D(2026, 10, 31))
     sheet = _provide(actor, stay, D(2026, 11, 2))
     assert _evidence(record) == [(D(2026, 10, 1), "hospital_2", D(2026, 11, 2))]
@@ -295,14 +306,20 @@ def test_stale_stay_correction_is_refused(actor, record) -> None:  # noqa: ANN00
     services.stay_update(actor=actor, stay=stay, expected_version=1, fields=fields, today=TODAY)
     with pytest.raises(StaleEditError):
         services.stay_update(
-            actor=actor, stay=stay, expected_version=1, fields={**fields, "notes": "二"}, today=TODAY
+            actor=actor,
+            stay=stay,
+            expected_version=1,
+            fields={**fields, "notes": "二"},
+            today=TODAY,
         )
     stay.refresh_from_db()
     assert (stay.notes, stay.version) == ("一", 2)
 
 
 def test_outpatient_liaison_once_per_month(actor, record, world, events) -> None:  # noqa: ANN001
-    doctor = DoctorFactory(office=world.office, institution_name="みどり内科", doctor_name="緑 医師")
+    doctor = DoctorFactory(
+        office=world.office, institution_name="みどり内科", doctor_name="緑 医師"
+    )
     for day in (D(2026, 11, 20), D(2026, 11, 6)):
         services.outpatient_record(
             actor=actor,

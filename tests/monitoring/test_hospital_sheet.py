@@ -44,7 +44,10 @@ def stay(world) -> HospitalStay:  # noqa: ANN001
     world.office.phone = "03-1234-5678"
     world.office.save()
     doctor = DoctorFactory(
-        office=world.office, institution_name="みどり内科", doctor_name="緑 一郎", phone="03-2222-3333"
+        office=world.office,
+        institution_name="みどり内科",
+        doctor_name="緑 一郎",
+        phone="03-2222-3333",
     )
     client = ClientFactory(
         office=world.office,
@@ -145,7 +148,9 @@ def _flat(text: str) -> str:
     return re.sub(r"\s", "", text)
 
 
-def test_pdf_has_the_headings_and_the_prefilled_facts(stay, world, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001, E501
+def test_pdf_has_the_headings_and_the_prefilled_facts(
+    stay, world, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001, E501
     actor = actor_for(world.care_manager)
     services.admission_sheet_provided(
         actor=actor,

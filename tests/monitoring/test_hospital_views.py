@@ -24,7 +24,9 @@ def record(world) -> Client:  # noqa: ANN001
     return ClientFactory(office=world.office, care_manager=world.care_manager)
 
 
-def _stay(record: Client, admitted_on: dt.date, discharged_on: dt.date | None = None) -> HospitalStay:
+def _stay(
+    record: Client, admitted_on: dt.date, discharged_on: dt.date | None = None
+) -> HospitalStay:
     return HospitalStay.objects.create(
         client=record,
         hospital_name="さくら病院",
@@ -65,7 +67,9 @@ def test_discharge_before_admission_is_refused_at_the_field(world, login, record
         reverse("monitoring:discharge", args=[stay.pk]), {"discharged_on": "2026-11-09"}
     )
     assert response.status_code == 200
-    assert "退院日は入院日（令和8年11月10日）以降の日付にしてください。" in response.content.decode()
+    assert (
+        "退院日は入院日（令和8年11月10日）以降の日付にしてください。" in response.content.decode()
+    )
     stay.refresh_from_db()
     record.refresh_from_db()
     assert (stay.discharged_on, record.status) == (None, "hospitalized")
@@ -92,7 +96,9 @@ def test_status_screen_leads_to_the_admission_and_discharge_forms(world, login, 
         reverse("monitoring:discharge", args=[stay.pk]) + "?discharged_on=2026-11-25"
     )
     # 終了 still goes through the status service.
-    response = http.post(url, {"status": "ended", "changed_on": "2026-11-25", "end_reason": "death"})
+    response = http.post(
+        url, {"status": "ended", "changed_on": "2026-11-25", "end_reason": "death"}
+    )
     record.refresh_from_db()
     assert record.status == "ended"
 
@@ -178,6 +184,4 @@ def test_hospital_page_lists_open_stay_first_logs_and_has_fixed_queries(
     assert html.index(f'id="stay-{open_stay.pk}"') < html.index("令和8年8月1日")
     assert list(
         AccessLog.objects.exclude(pk__in=before).values_list("client_id", "subject_type")
-    ) == [
-        (record.pk, "monitoring:hospital")
-    ]
+    ) == [(record.pk, "monitoring:hospital")]
