@@ -149,6 +149,12 @@ def test_conference_outpatient_and_provision_over_http(world, login, record) -> 
     assert response.status_code == 302
     kinds = set(ClaimEvidence.objects.values_list("kind", flat=True))
     assert kinds == {"outpatient"}  # provided 3 days after admission: no 入院時 加算
+    page = http.get(reverse("monitoring:hospital", args=[record.pk])).content.decode()
+    assert "期限後の提供（加算なし）" in page
+    assert "退院前カンファレンス" in page and "退院・退所加算（Ⅰロ）600単位相当" in page
+    assert "みどり内科" in page and "服薬の変更" in page
+    sheet_page = http.get(reverse("monitoring:admission_sheet", args=[stay.pk])).content.decode()
+    assert "面談（持参）で提供" in sheet_page
 
 
 def test_other_offices_doctor_is_not_a_choice(world, login, record) -> None:  # noqa: ANN001

@@ -28,7 +28,7 @@ LOCK_EXEMPT: dict[str, str] = {
     "monitoring:admission_new": _CREATE + "; refused when it overlaps another stay (checked "
     "under the client's row lock)",
     "monitoring:discharge": "a state transition (open → discharged) checked under the stay's "
-    "row lock; a second discharge is refused (tests/monitoring/test_hospital_views.py)",
+    "row lock; a second discharge is refused (tests/monitoring/test_hospital_services.py)",
     "monitoring:admission_sheet": "checked against AdmissionInfoSheet.version (stale → 409, "
     "nothing written: tests/monitoring/test_hospital_sheet.py::"
     "test_stale_sheet_edit_is_refused); the walk's check needs a text column and the "
