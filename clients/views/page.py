@@ -24,6 +24,8 @@ from clients.forms import (
 )
 from clients.models import (
     Client,
+    ClientStatus,
+    HospitalStay,
 )
 from clients.views.common import (
     TAB_NAMES,
@@ -139,6 +141,11 @@ def client_status(request: HttpRequest, pk: int) -> HttpResponse:
     client = _client(request, pk)
     form = StatusForm(request.POST or None, initial={"changed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        handoff = _hospital_form_url(client, form.cleaned_data)
+        if handoff:
+            # 入院 and 退院 are recorded as a stay (hospital, dates, hand-offs) on the
+            # monitoring hospital screens, which set the status through client_change_status.
+            return redirect(handoff)
         try:
             services.client_change_status(actor=request.actor, client=client, **form.cleaned_data)
         except ValidationError as error:
@@ -146,7 +153,27 @@ def client_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "状態を変更しました。")
             return redirect("clients:detail", pk=client.pk)
-    return _form_page(request, client=client, form=form, title="状態の変更（入院・退院・終了）")
+    return _form_page(
+        request,
+        client=client,
+        form=form,
+        title="状態の変更（入院・退院・終了）",
+        intro="「入院中」は入院の記録（入院先・入院日）へ、入院中の方の「契約中（退院）」は"
+        "退院の記録へ進みます。",
+    )
+
+
+def _hospital_form_url(client: Client, cleaned: dict[str, Any]) -> str:
+    """The admission form for 入院中; the open stay's discharge form for 契約中（退院）."""
+    status, day = cleaned["status"], cleaned["changed_on"].isoformat()
+    if status == ClientStatus.HOSPITALIZED and client.status == ClientStatus.CONTRACTED:
+        url = reverse("monitoring:admission_new", kwargs={"client_pk": client.pk})
+        return f"{url}?admitted_on={day}"
+    if status == ClientStatus.CONTRACTED and client.status == ClientStatus.HOSPITALIZED:
+        stay = HospitalStay.objects.filter(client=client, discharged_on__isnull=True).first()
+        if stay is not None:
+            return f"{reverse('monitoring:discharge', kwargs={'pk': stay.pk})}?discharged_on={day}"
+    return ""
 
 
 def _form_page(

@@ -1,5 +1,25 @@
 """URL patterns of the monitoring app's hospital screens (included by monitoring/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from monitoring.views import hospital as views
+
+urlpatterns: list = [
+    path("clients/<int:client_pk>/hospital/", views.hospital_page, name="hospital"),
+    path(
+        "clients/<int:client_pk>/hospital/admission/new/",
+        views.admission_new,
+        name="admission_new",
+    ),
+    path("clients/<int:client_pk>/outpatient/new/", views.outpatient_new, name="outpatient_new"),
+    path("stays/<int:pk>/edit/", views.stay_edit, name="stay_edit"),
+    path("stays/<int:pk>/discharge/", views.discharge, name="discharge"),
+    path("stays/<int:pk>/sheet/", views.admission_sheet, name="admission_sheet"),
+    path(
+        "stays/<int:pk>/sheet/provided/",
+        views.admission_sheet_provided,
+        name="admission_sheet_provided",
+    ),
+    path("stays/<int:pk>/sheet/print/", views.admission_sheet_print, name="admission_sheet_print"),
+    path("stays/<int:pk>/conference/new/", views.conference_new, name="conference_new"),
+]
