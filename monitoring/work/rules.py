@@ -87,7 +87,9 @@ class _Builder:
         self.ids = list(self.clients)
         self.items: list[Item] = []
 
-    def add(self, client_id: int, kind: str, key: str, due_on: dt.date, detail: str, url: str) -> None:
+    def add(
+        self, client_id: int, kind: str, key: str, due_on: dt.date, detail: str, url: str
+    ) -> None:
         row = self.clients[client_id]
         self.items.append(
             Item(row.office_id, row.care_manager_id, client_id, kind, key, due_on, detail, url)
@@ -343,16 +345,19 @@ def _hospital(b: _Builder, today: dt.date) -> None:
     from monitoring.models import AdmissionInfoSheet, DischargeConference
 
     provided = AdmissionInfoSheet.objects.filter(stay=OuterRef("pk"), provided_on__isnull=False)
-    for pk, client_id, admitted_on in (
+    after_hours = AdmissionInfoSheet.objects.filter(stay=OuterRef("pk"), after_hours=True)
+    for pk, client_id, admitted_on, late_admission in (
         HospitalStay.objects.filter(client_id__in=b.ids, discharged_on__isnull=True)
         .filter(~Exists(provided))
-        .values_list("pk", "client_id", "admitted_on")
+        .annotate(late_admission=Exists(after_hours))
+        .values_list("pk", "client_id", "admitted_on", "late_admission")
     ):
+        days = ADMISSION_INFO_DAYS + (1 if late_admission else 0)  # 営業時間外: one day more
         b.add(
             client_id,
             WorkKind.HOSPITAL,
             f"stay:{pk}",
-            admitted_on + dt.timedelta(days=ADMISSION_INFO_DAYS),
+            admitted_on + dt.timedelta(days=days),
             f"{wareki_date(admitted_on)}入院：入院時情報提供書が未提供",
             link("clients:detail", "/clients/{}/", client_id),
         )
