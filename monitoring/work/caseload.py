@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db.models import Count
+
 from billing.office_claim.bands import BAND_LABELS, THRESHOLDS, Case, compute_bands, format_count
 from billing.office_claim.claim import care_managers_of, fte_of_month, office_settings
 from clients.models import ACTIVE_STATUSES, Certification, Client
-from monitoring.due import MonthState, month_status
+from monitoring.models import MonitoringRecord, WorkItem, WorkKind
+from monitoring.work.rules import month_key
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def caseload_table(office, today: dt.date) -> Caseload:  # noqa: ANN001
     levels: dict[int, str] = {}
     for client_id, level in (
         Certification.objects.in_force_on(today)
-        .filter(client_id__in=list(clients))
+        .filter(client__office=office, client__status__in=ACTIVE_STATUSES)
         .order_by("client_id", "valid_from", "pk")
         .values_list("client_id", "care_level")
     ):
@@ -92,16 +95,25 @@ def caseload_table(office, today: dt.date) -> Caseload:  # noqa: ANN001
         care_managers=care_managers_of(office),
         fte_by_staff=fte_of_month(office, month),
     )
-    states = month_status(list(clients), month, today=today)
-    done: dict[int | None, int] = {}
-    owed: dict[int | None, int] = {}
+    # This month's visits: done = a record counts for the month; still owed = the stored
+    # MONITORING items (monitoring.due's rule, computed by the refresh) — two grouped
+    # queries instead of re-running the rule over every client id.
+    done = dict(
+        MonitoringRecord.objects.filter(
+            client__office=office, client__status__in=ACTIVE_STATUSES, month=month
+        )
+        .values("client__care_manager_id")
+        .annotate(count=Count("client_id", distinct=True))
+        .values_list("client__care_manager_id", "count")
+    )
+    due = dict(
+        WorkItem.objects.filter(office=office, kind=WorkKind.MONITORING, key=month_key(month))
+        .values("care_manager_id")
+        .annotate(count=Count("pk"))
+        .values_list("care_manager_id", "count")
+    )
     uncertified: dict[int | None, int] = {}
     for pk, cm in clients.items():
-        state = states.get(pk)
-        if state == MonthState.DONE:
-            done[cm] = done.get(cm, 0) + 1
-        if state in (MonthState.DONE, MonthState.DUE, MonthState.LATE):
-            owed[cm] = owed.get(cm, 0) + 1
         if pk not in levels:
             uncertified[cm] = uncertified.get(cm, 0) + 1
     rows = []
@@ -119,7 +131,7 @@ def caseload_table(office, today: dt.date) -> Caseload:  # noqa: ANN001
                 standard=first_limit - 1,
                 band=band,
                 monitoring_done=done.get(load.staff_id, 0),
-                monitoring_owed=owed.get(load.staff_id, 0),
+                monitoring_owed=done.get(load.staff_id, 0) + due.get(load.staff_id, 0),
             )
         )
     return Caseload(fee_category, first_limit - 1, rows, result.warnings)
