@@ -220,7 +220,8 @@ def _plans(b: _Builder, today: dt.date) -> None:
                 f"第{sequence}版：説明・同意・交付が未了",
                 url,
             )
-    # A 更新/区分変更 認定 decided recently with no meeting held since the decision.
+    # A 更新/区分変更 認定 decided in the last 60 days (starting within the next 60) with no
+    # meeting held since its start and its decision.
     since = today - dt.timedelta(days=RECENT_CERTIFICATION_DAYS)
     later_meeting = Meeting.objects.filter(
         plan__client_id=OuterRef("client_id"), held_on__gte=OuterRef("valid_from")
@@ -235,6 +236,8 @@ def _plans(b: _Builder, today: dt.date) -> None:
             ended_on__isnull=True,
             application_kind__in=[ApplicationKind.RENEWAL, ApplicationKind.CHANGE],
             valid_to__gte=today,
+            # a period starting far ahead asks for its meeting nearer the time [U]
+            valid_from__lte=today + dt.timedelta(days=RECENT_CERTIFICATION_DAYS),
         )
         .filter(Q(certified_on__gte=since) | Q(certified_on__isnull=True, valid_from__gte=since))
         .filter(~Exists(later_meeting))
