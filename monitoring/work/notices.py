@@ -47,7 +47,7 @@ def notify_event(*, event: str, client_id: int, on, actor) -> list[Notice]:  # n
     if not recipients:
         return []
     by = f"（登録：{actor.full_name}）" if actor is not None else "（自動登録）"
-    message = f"{client.name}さんの{label}（{on:%-m/%-d}）が記録されました{by}"
+    message = f"{client.name}さんの{label}（{on.month}/{on.day}）が記録されました{by}"
     url = reverse("clients:detail", args=[client.pk])
     return Notice.objects.bulk_create(
         [

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from billing.models import ActualsStatus, ProviderTicketSend
 from caremgmt.events import emit
 from careplans.models import Meeting
-from clients.models import Certification, Client
+from clients.models import Client
 from monitoring.models import (
     AdmissionInfoSheet,
     EvaluationLine,
@@ -22,7 +22,7 @@ from monitoring.models import (
 )
 from monitoring.work.refresh import refresh_client, refresh_office
 from monitoring.work.rules import ClientRow, compute_items
-from tests.factories import ClientFactory, MeetingFactory
+from tests.factories import CertificationFactory, ClientFactory, MeetingFactory
 from tests.monitoring.work_world import (
     NOVEMBER,
     OCTOBER,
@@ -130,8 +130,6 @@ def _resolve(world, ww, name: str) -> tuple[str, int]:  # noqa: ANN001, C901
         monitored(c[name], c[name].care_plans.get(), OCTOBER)
         return "monitoring_recorded", c[name].pk
     if name == "certification":
-        from tests.factories import CertificationFactory
-
         CertificationFactory(
             client=c[name],
             application_kind="renewal",
@@ -284,6 +282,24 @@ def test_other_office_is_untouched(world, ww) -> None:  # noqa: ANN001
     assert stored(world) == ww.expected()
 
 
-def test_certification_is_listed_only_without_a_later_one(world, ww) -> None:  # noqa: ANN001
-    refresh_office(world.office, TODAY)
-    assert Certification.objects.filter(client=ww.clients["certification"]).count() == 1
+def test_admission_after_hours_gets_one_more_day(world, ww) -> None:  # noqa: ANN001
+    stay = ww.objects["stay"]
+    AdmissionInfoSheet.objects.create(stay=stay, after_hours=True, author=world.care_manager)
+    refresh_client(ww.clients["admitted"], TODAY)
+    item = WorkItem.objects.get(client=ww.clients["admitted"])
+    assert (item.kind, item.due_on) == (WorkKind.HOSPITAL, dt.date(2026, 11, 6))
+
+
+def test_a_renewal_far_ahead_waits_for_its_window(world) -> None:  # noqa: ANN001
+    client = ClientFactory(office=world.office, care_manager=world.care_manager)
+    CertificationFactory(
+        client=client,
+        application_kind="renewal",
+        certified_on=dt.date(2026, 10, 30),
+        valid_from=dt.date(2027, 1, 10),
+        valid_to=dt.date(2028, 1, 31),
+    )
+    refresh_client(client, TODAY)
+    assert not WorkItem.objects.filter(client=client).exists()
+    refresh_client(client, dt.date(2026, 11, 12))  # 59 days ahead
+    assert WorkItem.objects.get(client=client).kind == WorkKind.MEETING
