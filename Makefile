@@ -43,6 +43,7 @@ worker: install
 bench: install sysdeps
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 	@echo "== bench/month_print.py"; $(PY) bench/month_print.py
+	@echo "== bench/worklist.py"; $(PY) bench/worklist.py
 
 lint: install
 	@$(VENV)/bin/ruff check .

@@ -310,7 +310,30 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "billing.benefit_month_start",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
+    # Work queue: every office's items recomputed nightly (months and windows move), 02:30.
+    "monitoring-refresh-work-queues": {
+        "task": "monitoring.refresh_work_queues",
+        "schedule": crontab(minute=30, hour=2),
+    },
+    # The morning digest per care manager (counts and a link only), 07:00.
+    "monitoring-morning-digests": {
+        "task": "monitoring.send_morning_digests",
+        "schedule": crontab(minute=0, hour=7),
+    },
 }
+
+# --- E-mail (the morning digest) -----------------------------------------------------------
+# The console backend prints mails to the terminal in the quick start; production sets
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the EMAIL_HOST* variables.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caremgmt@localhost")
+# The address the digest links to (the work queue and the notification settings).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Logging: no client data in application logs --------------------------------------------
 LOGGING = {

@@ -90,6 +90,9 @@ class Notice(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread")]
 
+    def __str__(self) -> str:
+        return self.message
+
 
 class NotificationPreference(models.Model):
     staff = models.OneToOneField(
@@ -101,6 +104,9 @@ class NotificationPreference(models.Model):
     class Meta:
         verbose_name = "通知の設定"
         verbose_name_plural = "通知の設定"
+
+    def __str__(self) -> str:
+        return f"通知の設定（{self.staff_id}）"
 
 
 class DigestSent(models.Model):
@@ -117,3 +123,6 @@ class DigestSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["staff", "sent_on"], name="digest_once_per_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.sent_on:%Y-%m-%d} {self.item_count}件"

@@ -1,0 +1,1 @@
+"""The work queue (my page) and notifications: rules, refresh, notices, digest, caseload."""
