@@ -47,6 +47,9 @@ class EvaluationSheet(models.Model):
         verbose_name_plural = "評価表"
         ordering = ["client", "-evaluated_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"評価表 {self.evaluated_on:%Y-%m-%d}"
+
 
 class EvaluationLine(models.Model):
     scope_office_path = "sheet__client__office"
@@ -78,3 +81,6 @@ class EvaluationLine(models.Model):
                 nulls_distinct=False,
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_result_display()[:1]} 目標{self.goal_id}"

@@ -55,6 +55,9 @@ class AdmissionInfoSheet(models.Model):
         verbose_name = "入院時情報提供書"
         verbose_name_plural = "入院時情報提供書"
 
+    def __str__(self) -> str:
+        return f"入院時情報提供書（入院{self.stay_id}）"
+
 
 class ConferenceKind(models.TextChoices):
     CONFERENCE = "conference", "退院前カンファレンス"
@@ -89,6 +92,9 @@ class DischargeConference(models.Model):
         verbose_name_plural = "退院前カンファレンス"
         ordering = ["stay", "held_on", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on:%Y-%m-%d}"
+
 
 @pghistory.track()
 class OutpatientLiaison(models.Model):
@@ -121,3 +127,6 @@ class OutpatientLiaison(models.Model):
         verbose_name = "通院時情報連携"
         verbose_name_plural = "通院時情報連携"
         ordering = ["client", "-accompanied_on"]
+
+    def __str__(self) -> str:
+        return f"通院時情報連携 {self.accompanied_on:%Y-%m-%d}"

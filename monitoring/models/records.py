@@ -64,9 +64,7 @@ class MonitoringRecord(models.Model):
     place = models.CharField(
         "方法", max_length=10, choices=MonitoringPlace.choices, default=MonitoringPlace.HOME
     )
-    met_persons = models.CharField(
-        "面接した人", max_length=200, help_text="例：本人、長女（同席）"
-    )
+    met_persons = models.CharField("面接した人", max_length=200, help_text="例：本人、長女（同席）")
     health_change = models.TextField("心身の状況・健康状態の変化", blank=True)
     adl_change = models.TextField("ADL・IADLの変化", blank=True)
     family_change = models.TextField("家族の状況の変化", blank=True)
@@ -108,9 +106,7 @@ class MonitoringRecord(models.Model):
         ordering = ["client", "-visited_on", "-pk"]
         indexes = [models.Index(fields=["client", "month"], name="monitoring_client_month")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(month__day=1), name="monitoring_month_is_first_day"
-            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="monitoring_month_is_first_day"),
         ]
 
     def __str__(self) -> str:
@@ -132,9 +128,10 @@ class GoalReview(models.Model):
         verbose_name = "短期目標の達成度"
         verbose_name_plural = "短期目標の達成度"
         ordering = ["record", "goal__need__order", "goal__order"]
-        constraints = [
-            models.UniqueConstraint(fields=["record", "goal"], name="goal_review_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["record", "goal"], name="goal_review_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_achievement_display()} 目標{self.goal_id}"
 
 
 class ServiceReview(models.Model):
@@ -143,9 +140,7 @@ class ServiceReview(models.Model):
     scope_office_path = "record__client__office"
     scope_caseload_paths = ("record__client__care_manager", "record__client__deputy_care_manager")
 
-    record = models.ForeignKey(
-        MonitoringRecord, on_delete=models.CASCADE, related_name="services"
-    )
+    record = models.ForeignKey(MonitoringRecord, on_delete=models.CASCADE, related_name="services")
     support_item = models.ForeignKey(
         "careplans.SupportItem", on_delete=models.PROTECT, related_name="+"
     )
@@ -158,10 +153,11 @@ class ServiceReview(models.Model):
         verbose_name_plural = "サービスの満足度"
         ordering = ["record", "support_item__goal__order", "support_item__order"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["record", "support_item"], name="service_review_once"
-            )
+            models.UniqueConstraint(fields=["record", "support_item"], name="service_review_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_satisfaction_display()} 援助内容{self.support_item_id}"
 
 
 def provider_report_upload_to(instance: ProviderReport, filename: str) -> str:
@@ -208,6 +204,9 @@ class ProviderReport(models.Model):
         verbose_name_plural = "事業所からの報告"
         ordering = ["client", "-month", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.month:%Y-%m}）"
+
 
 @pghistory.track()
 class VideoMonitoringConsent(models.Model):
@@ -234,7 +233,9 @@ class VideoMonitoringConsent(models.Model):
     agreement_note = models.TextField(
         "合意の内容", blank=True, help_text="主治医・事業所が状態の安定を確認した内容など"
     )
-    ended_on = models.DateField("終了日", null=True, blank=True, help_text="状態の変化などで対面に戻した日")
+    ended_on = models.DateField(
+        "終了日", null=True, blank=True, help_text="状態の変化などで対面に戻した日"
+    )
     end_reason = models.CharField("終了の理由", max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -253,3 +254,6 @@ class VideoMonitoringConsent(models.Model):
                 violation_error_message="終了日は同意日以降の日付にしてください。",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"テレビ電話の同意 {self.consented_on:%Y-%m-%d}"

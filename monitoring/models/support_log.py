@@ -41,7 +41,10 @@ class SupportLogEntry(models.Model):
     scope_caseload_paths = CLIENT_CASELOAD_PATHS
 
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.PROTECT, related_name="support_log", verbose_name="利用者"
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="support_log",
+        verbose_name="利用者",
     )
     occurred_on = models.DateField("年月日")
     occurred_at = models.TimeField("時刻", null=True, blank=True)
@@ -77,9 +80,7 @@ class SupportLogEntry(models.Model):
                 condition=~Q(event=""),
                 name="support_log_event_once",
             ),
-            models.CheckConstraint(
-                condition=~Q(content=""), name="support_log_content_required"
-            ),
+            models.CheckConstraint(condition=~Q(content=""), name="support_log_content_required"),
         ]
         triggers = [
             pgtrigger.Protect(

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, Min, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from caremgmt.access import Actor
 from caremgmt.models import Role
@@ -56,12 +56,8 @@ class Item:
         return (self.kind, self.client_id, self.key)
 
 
-def link(name: str, fallback: str, *args: int, query: str = "") -> str:
-    """`reverse(name)`, or the documented path while the route is not merged yet."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        url = fallback.format(*args)
+def link(name: str, *args: int, query: str = "") -> str:
+    url = reverse(name, args=args)
     return f"{url}?{query}" if query else url
 
 
@@ -127,7 +123,6 @@ def _monitoring(b: _Builder, today: dt.date) -> None:
 def _record_new(client_id: int, month: dt.date) -> str:
     return link(
         "monitoring:record_new",
-        "/monitoring/clients/{}/records/new/",
         client_id,
         query=f"month={month_key(month)}",
     )
@@ -151,7 +146,7 @@ def _certifications(b: _Builder, today: dt.date, office_ids: set[int]) -> None:
                 f"cert:{cert.pk}",
                 cert.valid_to,
                 f"認定の有効期間が{wareki_date(cert.valid_to)}に終了（{RENEWAL_WINDOW_DAYS}日以内・{state}）",
-                link("clients:detail", "/clients/{}/", cert.client_id),
+                link("clients:detail", cert.client_id),
             )
 
 
@@ -184,7 +179,7 @@ def _goal_periods(b: _Builder, today: dt.date) -> None:
             month_key(first),
             min(ends),
             f"短期目標{len(ends)}件の期間が{wareki_date(min(ends))}に終了（評価表）",
-            link("monitoring:evaluation_new", "/monitoring/clients/{}/evaluations/new/", client_id),
+            link("monitoring:evaluation_new", client_id),
         )
 
 
@@ -200,7 +195,7 @@ def _plans(b: _Builder, today: dt.date) -> None:
     ).values_list("pk", "client_id", "status", "sequence", "starts_on")
     drafting: set[int] = set()
     for pk, client_id, status, sequence, starts_on in open_plans:
-        url = link("careplans:plan", "/careplans/plans/{}/", pk)
+        url = link("careplans:plan", pk)
         if status == PlanStatus.DRAFT:
             drafting.add(client_id)
             b.add(
@@ -254,7 +249,7 @@ def _plans(b: _Builder, today: dt.date) -> None:
             f"cert:{pk}",
             valid_from,
             f"{label}認定の後のサービス担当者会議が未開催",
-            link("careplans:client", "/careplans/clients/{}/", client_id),
+            link("careplans:client", client_id),
         )
 
 
@@ -279,7 +274,7 @@ def _next_tickets(b: _Builder, today: dt.date) -> None:
             month_key(month),
             last_day(today),
             f"{month.month}月の利用票：説明・同意・交付が未了",
-            link("billing:ticket_delivery", "/billing/tickets/{}/delivery/", pk),
+            link("billing:ticket_delivery", pk),
         )
 
 
@@ -306,8 +301,7 @@ def _provider_tickets(b: _Builder, today: dt.date, office_ids: set[int]) -> None
                     month_key(month),
                     due_on,
                     f"{month.month}月の提供票：{count}事業所へ未送付",
-                    link("billing:ticket_delivery", "/billing/tickets/{}/delivery/", ticket_id)
-                    + "#sends",
+                    link("billing:ticket_delivery", ticket_id) + "#sends",
                 )
 
 
@@ -335,7 +329,7 @@ def _actuals(b: _Builder, today: dt.date) -> None:
             month_key(month),
             today.replace(day=ACTUALS_UNTIL_DAY),
             f"{month.month}月の実績が未確定（{'・'.join(parts)}）",
-            link("billing:ticket_actuals", "/billing/tickets/{}/actuals/", ticket_id),
+            link("billing:ticket_actuals", ticket_id),
         )
 
 
@@ -362,7 +356,7 @@ def _hospital(b: _Builder, today: dt.date) -> None:
             f"stay:{pk}",
             admitted_on + dt.timedelta(days=days),
             f"{wareki_date(admitted_on)}入院：入院時情報提供書が未提供",
-            link("clients:detail", "/clients/{}/", client_id),
+            link("monitoring:admission_sheet", pk),
         )
     review = DischargeConference.objects.filter(stay=OuterRef("pk"), plan_review_needed=True)
     plan_after = CarePlan.objects.filter(
@@ -389,7 +383,7 @@ def _hospital(b: _Builder, today: dt.date) -> None:
             f"discharge:{discharged_on:%Y-%m-%d}",
             discharged_on + dt.timedelta(days=PLAN_REVIEW_DAYS),
             f"{wareki_date(discharged_on)}退院：退院前カンファレンスを受けたケアプランの見直し",
-            link("careplans:client", "/careplans/clients/{}/", client_id),
+            link("careplans:client", client_id),
         )
 
 
