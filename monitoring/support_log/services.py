@@ -65,6 +65,7 @@ def _check(
     kind: str,
     content: str,
     allowed_kinds: tuple[str, ...],
+    floor: dt.date | None = None,
 ) -> None:
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
@@ -73,7 +74,7 @@ def _check(
     elif occurred_on > today:
         errors["occurred_on"] = [FUTURE_MESSAGE.format(today=wareki_date(today))]
     else:
-        floor = client_log_floor(client)
+        floor = min(client_log_floor(client), floor or dt.date.max)
         if occurred_on < floor:
             errors["occurred_on"] = [BEFORE_INTAKE_MESSAGE.format(floor=wareki_date(floor))]
     if kind not in allowed_kinds:
@@ -135,6 +136,7 @@ def support_log_correct(
         kind=kind,
         content=content,
         allowed_kinds=(*HAND_KINDS, original.kind),
+        floor=original.occurred_on,  # an older (e.g. automatic) entry may be re-dated
     )
     if (
         content.strip() == original.content
