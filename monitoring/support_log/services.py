@@ -167,30 +167,34 @@ def support_log_auto(
     source: str,
     actor: Any = None,
     counterpart: str = "",
-) -> tuple[SupportLogEntry, bool]:
+) -> None:
     """The automatic entry of one client event (caremgmt.events), written once per
-    (client, event, source) — re-running the caller's service finds the existing entry.
+    (client, event, source) — re-running the caller's service leaves the existing entry.
     Runs inside the caller's transaction (a rolled-back change leaves no entry). The
-    author is the staff member who acted, or the client's care manager for the system."""
+    author is the staff member who acted, or the client's care manager for the system.
+
+    One statement: INSERT … ON CONFLICT DO NOTHING against the partial unique index
+    `support_log_event_once`, so a repeat (or a concurrent twin) writes nothing and costs
+    the caller's service a single query."""
     kind = EVENTS[event]
     staff = getattr(actor, "staff", actor)  # an Actor or a Staff
     if staff is None:
         staff = Client.objects.select_related("care_manager").get(pk=client_id).care_manager
-    # get_or_create creates in a savepoint and re-reads on a unique violation, so a
-    # concurrent twin (same client, event, source) cannot write a second entry.
-    entry, created = SupportLogEntry.objects.get_or_create(
-        client_id=client_id,
-        event=event,
-        source=source,
-        defaults={
-            "occurred_on": on,
-            "kind": kind,
-            "counterpart": (counterpart or "").strip()[:COUNTERPART_MAX],
-            "content": summary.strip() or EVENT_LABELS.get(event, event),
-            "author": staff,
-        },
+    SupportLogEntry.objects.bulk_create(
+        [
+            SupportLogEntry(
+                client_id=client_id,
+                event=event,
+                source=source,
+                occurred_on=on,
+                kind=kind,
+                counterpart=(counterpart or "").strip()[:COUNTERPART_MAX],
+                content=summary.strip() or EVENT_LABELS.get(event, event),
+                author=staff,
+            )
+        ],
+        ignore_conflicts=True,
     )
-    return entry, created
 
 
 EVENT_LABELS: dict[str, str] = {
