@@ -322,3 +322,13 @@ def test_print_queues_a_job_and_refuses_a_reversed_range(world, login, client_re
         client_record.pk,
         client_record.pk,
     )
+
+
+def test_bad_filter_says_so_and_shows_everything(world, login, client_record) -> None:  # noqa: ANN001
+    _entry(client_record, world.care_manager, D(2026, 10, 1), "十月の電話")
+    html = (
+        login(world.care_manager)
+        .get(_url(client_record), {"date_from": "2026-13-45"})
+        .content.decode()
+    )
+    assert "絞り込みの条件が正しくありません" in html and "十月の電話" in html
