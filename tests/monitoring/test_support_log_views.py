@@ -269,7 +269,7 @@ def test_query_count_does_not_grow_with_the_log(world, login, client_record) -> 
     fill(50, 1000)
     many = _count_queries(http, url)
     assert few == many
-    assert many <= 12
+    assert 5 <= many <= 14, many  # 12 today: session, actor, client, one window, datalist, log…
 
 
 def test_correction_page_prefills_and_saves_a_new_entry(world, login, client_record) -> None:  # noqa: ANN001
