@@ -45,6 +45,7 @@ from billing.tickets.compute import CLAIMED_MESSAGE
 from billing.tickets.services import LOCK_FIELDS
 from billing.tickets.snapshot import snapshot_hash, ticket_snapshot
 from caremgmt.access import Actor, require_plan_writer, require_writer, visible
+from caremgmt.events import emit
 from caremgmt.locking import Change, StaleEditError, changes_since
 from caremgmt.wareki import wareki_date
 from clients.models import ClientContact, ServiceProvider
@@ -428,6 +429,17 @@ def ticket_deliver(
         for candidate in copies
     )
     ticket.version, ticket.status = locked.version, locked.status
+    emit(
+        "ticket_delivered",
+        client_id=locked.client_id,
+        on=created_on,
+        summary=f"{locked.month.year}年{locked.month.month}月分のサービス利用票（第{number}版）を"
+        f"交付し、同意を得た（{ConsentMethod(consent_method).label}）。"
+        + (f"変更理由：{change_reason.strip()}" if previous is not None else ""),
+        source=version,
+        actor=actor.staff,
+        counterpart=received_by.strip(),
+    )
     return version
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 
 from caremgmt.access import Actor, require_plan_writer
+from caremgmt.events import emit
 from careplans.models import (
     CarePlan,
     MinorChange,
@@ -232,6 +233,18 @@ def careplan_confirm(
         PlanDoctorDelivery.objects.create(
             plan=locked, doctor=doctor, delivered_on=doctor_delivered_on
         )
+    emit(
+        "plan_confirmed",
+        client_id=locked.client_id,
+        on=consented_on,
+        summary=f"居宅サービス計画（第{locked.sequence}版）を説明し、同意を得て交付した"
+        f"（同意日 {_w(consented_on)}・交付日 {_w(delivered_on)}"
+        + (f"・事業所{len(deliveries)}か所へ交付" if deliveries else "")
+        + "）。",
+        source=locked,
+        actor=actor.staff,
+        counterpart=consented_by,
+    )
     return locked
 
 
@@ -255,4 +268,13 @@ def minor_change_record(
         plan=locked, changed_on=changed_on, content=content, reason=reason, recorded_by=actor.staff
     )
     CarePlan.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+    emit(
+        "plan_minor_change",
+        client_id=locked.client_id,
+        on=changed_on,
+        summary=f"居宅サービス計画（第{locked.sequence}版）の軽微な変更：{content}\n"
+        f"軽微な変更とした理由：{reason}",
+        source=change,
+        actor=actor.staff,
+    )
     return change

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from caremgmt.access import Actor, require_plan_writer
+from caremgmt.events import emit
 from caremgmt.locking import lock_for_edit
 from careplans.models import (
     CarePlan,
@@ -107,6 +108,17 @@ def meeting_record(
         _transition(locked, PlanStatus.MET)
         locked.version += 1
         locked.save(update_fields=["status", "version"])
+    # Written once per meeting (a later correction of the 第4表 does not add a second entry).
+    emit(
+        "meeting_held",
+        client_id=locked.client_id,
+        on=meeting.held_on,
+        summary=f"サービス担当者会議（第{meeting.count}回）を開催した"
+        + (f"（場所：{meeting.place}）" if meeting.place else "")
+        + f"。居宅サービス計画 第{locked.sequence}版。",
+        source=meeting,
+        actor=actor.staff,
+    )
     return meeting
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from caremgmt.access import Actor, require_writer
+from caremgmt.events import emit
 from caremgmt.locking import lock_for_edit
 from clients.models import (
     ApplicationStatus,
@@ -40,7 +41,7 @@ def application_create(
         client=client, status=ApplicationStatus.PENDING
     ).exists():
         raise ValidationError("結果待ちの申請があります。先にその結果を記録してください。")
-    return CertificationApplication.objects.create(
+    application = CertificationApplication.objects.create(
         client=client,
         kind=kind,
         applied_on=applied_on,
@@ -48,6 +49,15 @@ def application_create(
         submitted_by=actor.staff,
         notes=notes,
     )
+    emit(
+        "application_filed",
+        client_id=client.pk,
+        on=applied_on,
+        summary=f"要介護認定の申請（{application.get_kind_display()}）を代行した。",
+        source=application,
+        actor=actor.staff,
+    )
+    return application
 
 
 @transaction.atomic
