@@ -49,19 +49,22 @@ LINKS: dict[str, Direct | ViaParent] = {
     "clients.certificationapplication": Direct(
         lambda _pk, client: _url("clients:detail", "?tab=applications", pk=client)
     ),
-    # Records of the other monitoring areas (URL names as agreed for issue 12; a name that
-    # is not routed gives no link).
-    "monitoring.monitoringrecord": Direct(lambda pk, _c: _url("monitoring:record", pk=pk)),
-    "monitoring.evaluationsheet": Direct(lambda pk, _c: _url("monitoring:evaluation", pk=pk)),
-    "clients.hospitalstay": Direct(lambda pk, _c: _url("monitoring:hospital_stay", pk=pk)),
-    "monitoring.admissioninfosheet": Direct(
-        lambda pk, _c: _url("monitoring:admission_info", pk=pk)
+    # Records of the monitoring app.
+    "monitoring.monitoringrecord": Direct(lambda pk, _c: _url("monitoring:record_detail", pk=pk)),
+    "monitoring.evaluationsheet": Direct(
+        lambda pk, _c: _url("monitoring:evaluation_detail", pk=pk)
+    ),
+    "clients.hospitalstay": Direct(
+        lambda _pk, client: _url("monitoring:hospital", client_pk=client)
+    ),
+    "monitoring.admissioninfosheet": ViaParent(
+        "stay_id", lambda pk: _url("monitoring:admission_sheet", pk=pk)
     ),
     "monitoring.dischargeconference": Direct(
-        lambda pk, _c: _url("monitoring:discharge_conference", pk=pk)
+        lambda _pk, client: _url("monitoring:hospital", client_pk=client)
     ),
     "monitoring.outpatientliaison": Direct(
-        lambda pk, _c: _url("monitoring:outpatient_liaison", pk=pk)
+        lambda _pk, client: _url("monitoring:hospital", client_pk=client)
     ),
 }
 

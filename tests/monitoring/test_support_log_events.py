@@ -219,3 +219,39 @@ def test_unknown_or_unrouted_source_has_no_link(world) -> None:  # noqa: ANN001
         for source in ("nosuch.model:1", "garbage", "careplans.minorchange:999999")
     ]
     assert source_links(entries) == {}
+
+
+def test_monitoring_app_sources_link_to_their_screens(world) -> None:  # noqa: ANN001
+    from clients.models import HospitalStay
+    from monitoring.models import AdmissionInfoSheet
+
+    client = ClientFactory(office=world.office, care_manager=world.care_manager)
+    stay = HospitalStay.objects.create(
+        client=client, hospital_name="中央病院", admitted_on=D(2026, 11, 2)
+    )
+    sheet = AdmissionInfoSheet.objects.create(stay=stay, author=world.care_manager)
+    hospital_page = reverse("monitoring:hospital", kwargs={"client_pk": client.pk})
+    expected = {
+        "monitoring.monitoringrecord:7": reverse("monitoring:record_detail", kwargs={"pk": 7}),
+        "monitoring.evaluationsheet:8": reverse("monitoring:evaluation_detail", kwargs={"pk": 8}),
+        f"clients.hospitalstay:{stay.pk}": hospital_page,
+        f"monitoring.admissioninfosheet:{sheet.pk}": reverse(
+            "monitoring:admission_sheet", kwargs={"pk": stay.pk}
+        ),
+        "monitoring.dischargeconference:9": hospital_page,
+        "monitoring.outpatientliaison:10": hospital_page,
+    }
+    entries = {
+        source: SupportLogEntry.objects.create(
+            client=client,
+            occurred_on=D(2026, 11, 3),
+            kind="hospital",
+            content="x",
+            author=world.care_manager,
+            event=f"test{n}",
+            source=source,
+        )
+        for n, source in enumerate(expected)
+    }
+    links = source_links(list(entries.values()))
+    assert {source: links.get(entry.pk) for source, entry in entries.items()} == expected
