@@ -20,6 +20,7 @@ TABS = (
     ("intake", "相談・契約"),
     ("plans", "ケアプラン"),
     ("tickets", "利用票"),
+    ("monitoring", "モニタリング・評価"),
     ("records", "支援経過"),
 )
 TAB_NAMES = {name for name, _ in TABS}
