@@ -335,6 +335,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "caremgmt@localhost")
 # The address the digest links to (the work queue and the notification settings).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# --- Monitoring ---------------------------------------------------------------------------
+# Whether the month in which a client's first plan starts already owes a monitoring visit
+# (default: owed from the next month; REFERENCE §9 does not settle it — docs/monitoring.md).
+MONITORING_START_MONTH_REQUIRED = env_bool("MONITORING_START_MONTH_REQUIRED", False)
+
 # --- Logging: no client data in application logs --------------------------------------------
 LOGGING = {
     "version": 1,

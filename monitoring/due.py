@@ -66,7 +66,7 @@ def month_status(
 
     ids = list(client_ids)
     first, last = month.replace(day=1), last_day(month)
-    start_month_required = getattr(settings, "MONITORING_START_MONTH_REQUIRED", False)
+    start_month_required = settings.MONITORING_START_MONTH_REQUIRED
     plan_start_limit = last if start_month_required else first
 
     in_force = set(
@@ -123,7 +123,7 @@ def client_months(
     firsts = sorted({month.replace(day=1) for month in months})
     if not firsts:
         return {}
-    start_month_required = getattr(settings, "MONITORING_START_MONTH_REQUIRED", False)
+    start_month_required = settings.MONITORING_START_MONTH_REQUIRED
     plan_starts = list(
         CarePlan.objects.filter(
             client_id=client_id, status__in=[PlanStatus.CONFIRMED, PlanStatus.SUPERSEDED]
