@@ -9,7 +9,6 @@ import re
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import browser, log_in, page  # noqa: F401 - fixtures
 from tests.factories import ClientFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
