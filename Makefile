@@ -41,6 +41,7 @@ worker: install
 	@$(VENV)/bin/celery -A caremgmt worker -Q celery,pdf -l info
 
 bench: install sysdeps
+	@$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev,bench]"
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 	@echo "== bench/month_print.py"; $(PY) bench/month_print.py
 	@echo "== bench/worklist.py"; $(PY) bench/worklist.py
@@ -55,7 +56,8 @@ fmt: install
 	@$(VENV)/bin/ruff check --fix .
 
 lock: install
-	@$(PY) -m pip freeze --exclude-editable > constraints.txt
+	@$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev,bench]"
+	@{ printf '# Pinned versions for every install (make uses: pip install -c constraints.txt -e ".[dev]").\n# Regenerate after changing pyproject.toml dependencies: make lock\n'; $(PY) -m pip freeze --exclude-editable; } > constraints.txt
 
 # The embedded PostgreSQL (used when DATABASE_URL is unset) keeps running after `make run` and
 # `make test` so the next start is fast; this stops this clone's server (data is kept).
