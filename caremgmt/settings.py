@@ -370,6 +370,10 @@ ACCESS_LOG_ARCHIVE_DIR = Path(env_str("ACCESS_LOG_ARCHIVE_DIR") or DATA_DIR / "a
 # SELECT on the access log; point this at an owner connection (e.g. a DATABASES["owner"]
 # entry) where one is configured.
 ACCESS_LOG_PURGE_DATABASE = env_str("ACCESS_LOG_PURGE_DATABASE") or "default"
+# Backups (docs/backup.md): `manage.py backup_db` writes pg_dump custom-format files with a
+# .sha256 and a row-count manifest here and keeps the newest BACKUP_KEEP generations.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or DATA_DIR / "backups")
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 
 # --- Change history (django-pghistory): inserts, updates and deletes, append-only events ----
 import pghistory  # noqa: E402
