@@ -7,7 +7,7 @@ BROWSER_PACKAGES := chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench install sysdeps browser migrate demo worker lock clean-db stop
+.PHONY: run test lint fmt bench install sysdeps browser migrate demo worker lock clean-db stop backup restore
 
 install: $(VENV)/.installed
 
@@ -45,6 +45,17 @@ bench: install sysdeps
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 	@echo "== bench/month_print.py"; $(PY) bench/month_print.py
 	@echo "== bench/worklist.py"; $(PY) bench/worklist.py
+
+# Backups (docs/backup.md): pg_dump custom format + .sha256 + row-count manifest in BACKUP_DIR
+# (default .data/backups), newest BACKUP_KEEP (14) kept. `make restore FILE=…` verifies the
+# checksum, restores into a scratch database and smoke-checks it (RESTORE_ARGS=--drop-after
+# for a drill); it never touches the live database unless given --into-live and confirmed.
+backup: install
+	@$(PY) manage.py backup_db
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=.data/backups/caremgmt-….dump [RESTORE_ARGS=--drop-after]"; exit 2; }
+	@$(PY) manage.py restore_db "$(FILE)" $(RESTORE_ARGS)
 
 lint: install
 	@$(VENV)/bin/ruff check .

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from caremgmt.backup import BackupError, run_backup
+from caremgmt.backup import BackupError, backup_sets, run_backup
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -54,15 +54,21 @@ class Command(BaseCommand):
             seconds_until(options["daily_at"], datetime.now(JST))
         except ValueError as error:
             raise CommandError(f"--daily-at {options['daily_at']!r}: use HH:MM.") from error
+        newest = backup_sets(directory)
+        if not newest or time.time() - newest[-1].stat().st_mtime > 24 * 3600:
+            self._scheduled(directory, keep, options["database"])  # none within a day: now
         while True:
             wait = seconds_until(options["daily_at"], datetime.now(JST))
             self.stdout.write(f"Next backup in {wait / 3600:.1f} h ({options['daily_at']} JST).")
             time.sleep(wait)
-            try:
-                self._once(directory, keep, options["database"])
-            except CommandError as error:  # keep the schedule; the healthcheck sees the gap
-                self.stderr.write(str(error))
-            connections.close_all()
+            self._scheduled(directory, keep, options["database"])
+
+    def _scheduled(self, directory: Path, keep: int, alias: str) -> None:
+        try:
+            self._once(directory, keep, alias)
+        except CommandError as error:  # keep the schedule; the healthcheck sees the gap
+            self.stderr.write(str(error))
+        connections.close_all()
 
     def _once(self, directory: Path, keep: int, alias: str) -> None:
         try:
