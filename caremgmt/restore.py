@@ -46,6 +46,7 @@ from caremgmt.db_roles import grant_runtime_role
 
 SCRATCH_PREFIX = "caremgmt_restore_"
 DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+CHECKSUM_LINE = re.compile(r"^([0-9a-fA-F]{64}) [ *](.+)$")
 
 
 class ChecksumMismatch(BackupError):
@@ -64,9 +65,8 @@ def verify(dump: Path) -> dict:
             raise ChecksumMismatch(f"{path.name} is missing; 復元しません / not restoring.")
     expected: dict[str, str] = {}
     for line in checksum_path.read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        if digest and name:
-            expected[name.lstrip("*")] = digest.lower()
+        if found := CHECKSUM_LINE.match(line):  # `sha256sum` text ("  ") or binary (" *")
+            expected[found.group(2)] = found.group(1).lower()
     for path in (dump, manifest_path):
         if path.name not in expected:
             raise ChecksumMismatch(f"{checksum_path.name} has no checksum for {path.name}.")

@@ -179,10 +179,10 @@ def test_a_tampered_dump_or_manifest_is_refused_and_a_count_mismatch_fails(
         cursor.execute("SELECT count(*) FROM pg_database WHERE datname = %s", [scratch])
         assert cursor.fetchone() == (0,)
 
-    # Checksums rewritten to match (a wrong manifest, not a damaged file): the restore runs
-    # and the smoke check reports the difference with exit code 1.
+    # Checksums rewritten to match (a wrong manifest, not a damaged file; `sha256sum -b`
+    # format): the restore runs and the smoke check reports the difference with exit code 1.
     checksum_path.write_text(
-        f"{sha256_of(dump)}  {dump.name}\n{sha256_of(manifest_path)}  {manifest_path.name}\n"
+        f"{sha256_of(dump)} *{dump.name}\n{sha256_of(manifest_path)} *{manifest_path.name}\n"
     )
     with pytest.raises(CommandError, match="MISMATCH") as mismatch:
         restore(dump, "--scratch-name", scratch)

@@ -50,6 +50,8 @@ class Command(BaseCommand):
         params = owner_params(options["database"])
         stamp = datetime.now(UTC).strftime("%Y%m%d_%H%M%S")
         if options["into_live"]:
+            if options["drop_after"]:
+                raise CommandError("--drop-after and --into-live exclude each other.")
             self._confirm(params.dbname, options["confirm"])
         try:
             manifest = verify(options["file"])
@@ -74,9 +76,10 @@ class Command(BaseCommand):
         except BaseException:
             drop_database(params, scratch)
             raise
-        self.stdout.write(f"復元先 / restored into: {scratch} (backup of {manifest['database']}")
+        self.stdout.write(f"復元先 / restored into: {scratch}")
         self.stdout.write(
-            f"  taken {manifest['created_at']}, PostgreSQL {manifest['server_version']})"
+            f"  元 / source: {manifest['database']}, {manifest['created_at']}, "
+            f"PostgreSQL {manifest['server_version']}"
         )
         for line in report.lines:
             self.stdout.write(f"  {line}")
