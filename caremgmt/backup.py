@@ -36,8 +36,12 @@ MANIFEST_FORMAT = 1
 DUMP_NAME = re.compile(r"^caremgmt-(?P<db>.+)-(?P<stamp>\d{8}T\d{6}Z)\.dump$")
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 # libpq keywords a Django OPTIONS dict may carry (others, e.g. "pool", are Django's own).
+# The embedded server's URL puts its socket directory there (`?host=/tmp/…`).
 LIBPQ_OPTIONS = frozenset(
     {
+        "host",
+        "hostaddr",
+        "port",
         "sslmode",
         "sslrootcert",
         "sslcert",
@@ -177,7 +181,7 @@ def table_counts(conn: psycopg.Connection) -> dict[str, int]:
         "SELECT n.nspname, c.relname FROM pg_class c"
         " JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-        " AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp%%'"
+        " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
         " ORDER BY 1, 2"
     ).fetchall()
     counts: dict[str, int] = {}
