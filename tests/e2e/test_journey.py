@@ -154,7 +154,7 @@ def assessment_to_consent(page) -> None:  # noqa: ANN001
     weekly_service(
         page,
         ("火", "金"),
-        ("10:00", "11:00"),
+        ("10:00", "10:45"),
         "訪問介護（入浴介助）",
         "ヘルパーステーションはるかぜ",
         "111211",
@@ -179,6 +179,49 @@ def assessment_to_consent(page) -> None:  # noqa: ANN001
     expect(page.locator("[aria-current=step]")).to_have_text(re.compile(r"^\s*利用中\s*$"))
 
 
+def units(text: str) -> int:
+    return int(re.sub(r"[^0-9]", "", text))
+
+
+def next_month_ticket_over_the_limit(page) -> None:  # noqa: ANN001
+    menu(page, "利用票")
+    field(page, "サービス提供年月").fill("2026-12")
+    page.get_by_role("button", name="表示").click()
+    expect(page.get_by_role("heading", name=re.compile("2026年12月分"))).to_be_visible()
+    page.get_by_role("button", name="担当利用者の未作成の利用票を計画から作成（1件）").click()
+    saved(page, "2026年12月分の利用票を1件作成しました。")
+    page.get_by_role("row").filter(has_text=CLIENT_NAME).get_by_role("link", name="開く").click()
+    panel = page.get_by_role("region", name="限度額と利用者負担")
+    expect(panel.locator('[data-figure="limit"]')).to_have_text("19,705")
+    expect(panel.get_by_text("残り")).to_be_visible()  # the plan alone stays under the limit
+
+    page.get_by_role(
+        "link", name=re.compile(r"^曜日にコピー\s*（通所介護・デイサービスひだまり）$")
+    ).click()
+    page.get_by_label("土", exact=True).check()
+    page.get_by_label("日", exact=True).check()
+    page.get_by_role("button", name="コピーする").click()
+    saved(page, "土・日曜日の予定を追加しました。")
+    over = panel.locator('[data-figure="over"]')
+    expect(over).to_be_visible()
+    excess = units(over.inner_text())
+    assert excess > 0
+    expect(panel.get_by_text("未選択のため既定の順で計算しています")).to_be_visible()
+    for box in panel.get_by_role("textbox").all() + panel.get_by_role("spinbutton").all():
+        box.fill("0")
+    panel.get_by_label(re.compile("デイサービスひだまり")).fill(str(excess))
+    panel.get_by_role("button", name="振り分けを保存").click()
+    expect(panel.get_by_text("保存した振り分けを使用中")).to_be_visible()
+
+    page.get_by_role("button", name="利用票・別表（本人用）").click()
+    download_link = page.get_by_role("link", name="PDFをダウンロード")
+    expect(download_link).to_be_visible(timeout=30_000)
+    with page.expect_download() as info:
+        download_link.click()
+    with open(info.value.path(), "rb") as pdf:  # noqa: PTH123
+        assert pdf.read(5) == b"%PDF-"
+
+
 def test_one_client_from_intake_to_the_kyufu_kanri_file(
     live_server, page, log_in, world, settings
 ) -> None:  # noqa: ANN001, E501
@@ -195,6 +238,7 @@ def test_one_client_from_intake_to_the_kyufu_kanri_file(
             add_provider(page, url, "1371500012", "デイサービスひだまり", "通所介護")
             intake_to_certification(page, url)
             assessment_to_consent(page)
+            next_month_ticket_over_the_limit(page)
     except Exception:
         if SCREENSHOTS:
             page.screenshot(path=os.path.join(SCREENSHOTS, "journey_failure.png"), full_page=True)
