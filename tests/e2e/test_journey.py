@@ -88,6 +88,17 @@ def intake_to_certification(page, url: str) -> None:  # noqa: ANN001
     saved(page, "要介護認定を登録しました。")
     expect(page.locator(".client-header").get_by_text("要介護2")).to_be_visible()
 
+    page.get_by_role("link", name="＋ 負担割合証を登録").click()
+    page.get_by_label("1割", exact=True).check()
+    field(page, "有効期間（開始）").fill("2026-08-01")
+    field(page, "有効期間（終了）").fill("2027-07-31")
+    page.get_by_role("button", name="保存する").click()
+    saved(page, "負担割合を登録しました。")
+    page.get_by_role("link", name="＋ 届出を登録").click()
+    field(page, "届出日").fill("2026-11-16")
+    page.get_by_role("button", name="保存する").click()
+    saved(page, "居宅サービス計画作成依頼届出を登録しました。")
+
 
 def weekly_service(
     page, days: tuple[str, ...], times: tuple[str, str], content: str, provider: str, code: str
@@ -222,12 +233,72 @@ def next_month_ticket_over_the_limit(page) -> None:  # noqa: ANN001
         assert pdf.read(5) == b"%PDF-"
 
 
+def monitoring_and_support_log(page) -> None:  # noqa: ANN001
+    menu(page, "モニタリング")
+    row = page.get_by_role("row").filter(has_text=CLIENT_NAME)
+    expect(row.get_by_text("未実施")).to_be_visible()
+    row.get_by_role("link", name="記録する").click()
+    field(page, "面接した人").fill("本人、長女")
+    goal = page.get_by_role("region", name=re.compile("介助を受けて浴槽をまたげる"))
+    goal.get_by_label("一部達成").check()
+    goal.get_by_label(re.compile("^状況")).first.fill("手すりを使って浴槽をまたげた")
+    for satisfied in page.get_by_label("満足", exact=True).all():
+        satisfied.check()
+    field(page, "総括（計画の実施状況）").fill("計画どおり。入浴は安定してきた。")
+    page.get_by_role("button", name="保存する").click()
+    saved(page, "モニタリングを記録しました。")
+    expect(page.get_by_text("手すりを使って浴槽をまたげた")).to_be_visible()
+    menu(page, "モニタリング")
+    expect(
+        page.get_by_role("row").filter(has_text=CLIENT_NAME).get_by_text("実施済")
+    ).to_be_visible()
+
+    menu(page, "利用者")
+    page.get_by_role("link", name=CLIENT_NAME).click()
+    page.get_by_role("link", name="支援経過", exact=True).click()
+    log = page.locator("#support-log")
+    log.get_by_role("radio", name=re.compile("^電話")).check()
+    log.get_by_label("相手").fill("長女")
+    log.get_by_label(re.compile("^内容")).fill("年末年始の通所の休みを伝えた。")
+    log.get_by_role("button", name="記録する").click()
+    expect(log.get_by_role("row").filter(has_text="年末年始の通所の休みを伝えた。")).to_be_visible()
+    expect(log.get_by_role("row").filter(has_text="モニタリング")).not_to_have_count(0)
+
+
+def month_start_to_file(page, url: str) -> None:  # noqa: ANN001
+    menu(page, "給付管理")
+    field(page, "サービス提供年月").fill("2026-12") if page.get_by_label(
+        "サービス提供年月"
+    ).count() else None
+    page.get_by_role("link", name="1. 実績の受領・照合").click()
+    page.get_by_role("link", name=CLIENT_NAME).first.click()
+    for _provider in range(2):
+        page.get_by_role("button", name="この事業所をすべて予定どおりにする").first.click()
+        page.get_by_role("button", name="入力した実績で受領とする").first.click()
+        page.get_by_role("button", name="確定", exact=True).first.click()
+    page.goto(f"{url}/billing/presubmission/?month=2026-12")
+    expect(page.get_by_text("提出を止める問題はありません")).to_be_visible()
+    page.goto(f"{url}/billing/benefit/?month=2026-12")
+    page.get_by_role("button", name="給付管理票を作成して提出ファイルを書き出す").click()
+    link = page.get_by_role("link", name="をダウンロード")
+    expect(link).to_be_visible(timeout=45_000)
+    with page.expect_download() as info:
+        link.click()
+    with open(info.value.path(), "rb") as exchange:  # noqa: PTH123
+        records = exchange.read().decode("cp932").split("\r\n")
+    sheets = [r for r in records if r.startswith("2,") and '"8222"' in r]
+    assert sheets and all(INSURED_NUMBER in r for r in sheets), records
+
+
 def test_one_client_from_intake_to_the_kyufu_kanri_file(
     live_server, page, log_in, world, settings
 ) -> None:  # noqa: ANN001, E501
+    from caremgmt.models import Membership
     from tests.factories import ensure_fee_schedule
 
     ensure_fee_schedule()
+    # staff data the office keeps outside the UI: the 介護支援専門員番号 on the 給付管理票
+    Membership.objects.filter(staff=world.care_manager).update(care_manager_number="13012345")
     settings.CSRF_COOKIE_AGE = 20 * 365 * 86400  # the browser's real clock is ahead of the server's
     url = live_server.url
     try:
@@ -239,6 +310,16 @@ def test_one_client_from_intake_to_the_kyufu_kanri_file(
             intake_to_certification(page, url)
             assessment_to_consent(page)
             next_month_ticket_over_the_limit(page)
+
+            clock.move_to(dt.datetime(2026, 12, 15, 9, 0, tzinfo=JST))  # this month's visit
+            log_in(world.care_manager.username)
+            page.wait_for_url(f"{url}/")
+            monitoring_and_support_log(page)
+
+            clock.move_to(dt.datetime(2027, 1, 4, 9, 0, tzinfo=JST))  # month start
+            log_in(world.clerk.username)
+            page.wait_for_url(f"{url}/")
+            month_start_to_file(page, url)
     except Exception:
         if SCREENSHOTS:
             page.screenshot(path=os.path.join(SCREENSHOTS, "journey_failure.png"), full_page=True)
