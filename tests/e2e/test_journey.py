@@ -9,6 +9,7 @@ See docs/journey.md."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import re
@@ -29,6 +30,11 @@ INSURED_NUMBER = "0009876543"
 def field(page, label: str):  # noqa: ANN001, ANN201
     """A form control by its label; required labels carry a 「必須」 badge."""
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}(\s*必須)?$"))
+
+
+def shot(page, name: str) -> None:  # noqa: ANN001
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"journey_{name}.png"), full_page=True)
 
 
 def menu(page, name: str) -> None:  # noqa: ANN001
@@ -265,29 +271,55 @@ def monitoring_and_support_log(page) -> None:  # noqa: ANN001
     expect(log.get_by_role("row").filter(has_text="モニタリング")).not_to_have_count(0)
 
 
-def month_start_to_file(page, url: str) -> None:  # noqa: ANN001
+def month_start_to_file(page) -> None:  # noqa: ANN001
     menu(page, "給付管理")
-    field(page, "サービス提供年月").fill("2026-12") if page.get_by_label(
-        "サービス提供年月"
-    ).count() else None
+    field(page, "サービス提供年月").fill("2026-12")
+    page.get_by_role("button", name="表示").click()
+    expect(page.get_by_role("heading", name=re.compile("給付管理.*2026年12月分"))).to_be_visible()
     page.get_by_role("link", name="1. 実績の受領・照合").click()
     page.get_by_role("link", name=CLIENT_NAME).first.click()
-    for _provider in range(2):
-        page.get_by_role("button", name="この事業所をすべて予定どおりにする").first.click()
-        page.get_by_role("button", name="入力した実績で受領とする").first.click()
-        page.get_by_role("button", name="確定", exact=True).first.click()
-    page.goto(f"{url}/billing/presubmission/?month=2026-12")
+    for provider in ("ヘルパーステーションはるかぜ", "デイサービスひだまり"):
+        section = page.get_by_role("region", name=re.compile(provider))
+        section.get_by_role("button", name="この事業所をすべて予定どおりにする").click()
+        section = page.get_by_role("region", name=re.compile(provider))
+        section.get_by_role("button", name="入力した実績で受領とする").click()
+        section = page.get_by_role("region", name=re.compile(provider))
+        section.get_by_role("button", name="確定", exact=True).click()
+        expect(page.get_by_role("region", name=re.compile(f"{provider}.*確定"))).to_be_visible()
+    expect(page.get_by_text("全事業所確定")).to_be_visible()
+    expect(
+        page.get_by_text("実績の別表には、利用票で設定した振り分けを適用しています。")
+    ).to_be_visible()
+    shot(page, "08_actuals_confirmed")
+
+    menu(page, "給付管理")
+    field(page, "サービス提供年月").fill("2026-12")
+    page.get_by_role("button", name="表示").click()
+    page.get_by_role("link", name="2. 提出前チェック（返戻予防）").click()
     expect(page.get_by_text("提出を止める問題はありません")).to_be_visible()
-    page.goto(f"{url}/billing/benefit/?month=2026-12")
+    shot(page, "09_presubmission")
+
+    menu(page, "給付管理")
+    field(page, "サービス提供年月").fill("2026-12")
+    page.get_by_role("button", name="表示").click()
     page.get_by_role("button", name="給付管理票を作成して提出ファイルを書き出す").click()
-    link = page.get_by_role("link", name="をダウンロード")
+    saved(page, "2026年12月分の給付管理票の作成を開始しました。")
+    link = page.get_by_role("status").get_by_role("link", name=re.compile("をダウンロード$"))
     expect(link).to_be_visible(timeout=45_000)
+    shot(page, "10_file_written")
     with page.expect_download() as info:
         link.click()
     with open(info.value.path(), "rb") as exchange:  # noqa: PTH123
         records = exchange.read().decode("cp932").split("\r\n")
-    sheets = [r for r in records if r.startswith("2,") and '"8222"' in r]
-    assert sheets and all(INSURED_NUMBER in r for r in sheets), records
+    sheets = list(csv.reader(r for r in records if r.startswith("2,")))
+    assert {r[2] for r in sheets} == {"8222"} and {r[10] for r in sheets} == {INSURED_NUMBER}
+    details = {r[18]: int(r[21]) for r in sheets if r[9] != "99"}  # 事業所番号: 単位数
+    (summary,) = (r for r in sheets if r[9] == "99")
+    assert set(details) == {"1371200011", "1371500012"}
+    # the over-limit units were allocated out: what the sheet claims is exactly the limit
+    assert sum(details.values()) == int(summary[25]) == int(summary[16]) == 19705
+    assert summary[26] == "13012345"  # the care manager's 介護支援専門員番号
+    assert records[0].startswith("1,") and records[-2].startswith("3,") and records[-1] == ""
 
 
 def test_one_client_from_intake_to_the_kyufu_kanri_file(
@@ -319,7 +351,7 @@ def test_one_client_from_intake_to_the_kyufu_kanri_file(
             clock.move_to(dt.datetime(2027, 1, 4, 9, 0, tzinfo=JST))  # month start
             log_in(world.clerk.username)
             page.wait_for_url(f"{url}/")
-            month_start_to_file(page, url)
+            month_start_to_file(page)
     except Exception:
         if SCREENSHOTS:
             page.screenshot(path=os.path.join(SCREENSHOTS, "journey_failure.png"), full_page=True)
