@@ -32,6 +32,14 @@ REDIS_PORT = 6391
 DECEMBER = dt.date(2026, 12, 1)
 
 
+def die_with_parent() -> None:
+    """preexec_fn: the server dies with the test process even when pytest is killed hard."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def wait_for(predicate, timeout: float = 120, step: float = 0.1):  # noqa: ANN001, ANN201
     """Poll until predicate() is truthy; its value, or AssertionError after `timeout` s (a
     hang guard only: nothing asserts how long anything took)."""
@@ -84,6 +92,7 @@ class RedisServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - no threads yet in the fixture
         )
         wait_for(self._up, timeout=20)
 
@@ -148,6 +157,7 @@ class Worker:
             [sys.executable, str(ROOT / "tests/faults/worker_boot.py"), "celery,pdf"],
             env=env,
             cwd=ROOT,
+            preexec_fn=die_with_parent,  # noqa: PLW1509
         )
         pinger = Celery("caremgmt-faults-ping", broker=redis_url, set_as_current=False)
         try:

@@ -34,9 +34,12 @@ from billing.models import ServiceTicket, TicketRow
 from billing.tickets.generate import generate_ticket
 from tests.billing.ticket_world import make_ticket_world
 from tests.conftest import require_or_skip
-from tests.faults.conftest import database_url_of_tests, wait_for
+from tests.faults.conftest import database_url_of_tests, die_with_parent, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.filterwarnings("ignore:.*XDG_RUNTIME_DIR.*"),  # the wheel, on a CI box
+]
 
 DECEMBER = dt.date(2026, 12, 1)
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,6 +145,7 @@ class Gunicorn:
             },
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,  # noqa: PLW1509
         )
         wait_for(self._up, timeout=60, step=0.2)
 
