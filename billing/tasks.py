@@ -19,7 +19,7 @@ def build_print_run(run_id: int) -> str:
     if result is None:
         return "skipped"
     if print_run_worker.claim_merge(run_id):  # every document was already rendered
-        merge_print_run.delay(run_id)
+        merge_print_run.delay_on_commit(run_id)
     return f"built {result.built}, skipped {result.skipped}, failed {len(result.failed)}"
 
 

@@ -289,7 +289,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 600_000)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A broker that does not answer fails a publish within seconds (the batch start then says so
+# in Japanese, docs/faults.md) instead of hanging the request.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 5}
 CELERY_TASK_ROUTES = {"*.render_*": {"queue": "pdf"}}
 # Times below are Asia/Tokyo (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {

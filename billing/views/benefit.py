@@ -97,9 +97,11 @@ def benefit_batch(request: HttpRequest) -> HttpResponse:
     except BatchAlreadyRunning as busy:
         messages.warning(request, str(busy))
         return redirect(url)
-    from billing.tasks_benefit import benefit_batch as task
+    from billing.tasks_benefit import QUEUE_DOWN_MESSAGE, enqueue_batch
 
-    task.delay_on_commit(run.pk)
+    if not enqueue_batch(run):
+        messages.error(request, QUEUE_DOWN_MESSAGE)
+        return redirect(url)
     messages.success(request, f"{month:%Y年%m月}分の給付管理票の作成を開始しました。")
     return redirect(url)
 

@@ -269,13 +269,18 @@ def test_correction_and_cancel_supersede_an_accepted_sheet(two_tickets) -> None:
         build_correction(sheet, kind="2")
 
 
-def test_beat_task_starts_the_previous_month(world, two_tickets, monkeypatch) -> None:  # noqa: ANN001
+def test_beat_task_starts_the_previous_month(
+    world, two_tickets, monkeypatch, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
     from django.utils import timezone
 
     from billing import tasks_benefit
 
     monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2027, 1, 1))
-    assert tasks_benefit.benefit_month_start() == "2026-12: started 2"  # world: two offices
+    # the beat task enqueues after commit (delay_on_commit); the test's transaction never
+    # commits, so run the callbacks as a real commit would
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks_benefit.benefit_month_start() == "2026-12: started 2"  # two offices
     run = BatchRun.objects.get(office=world.office)
     assert run.month == DECEMBER and run.status == BatchStatus.DONE
     assert ClaimSubmission.objects.get(office=world.office).sheet_count == 2
