@@ -241,12 +241,19 @@ def office_security(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def reset_staff_mfa(request: HttpRequest, pk: int) -> HttpResponse:
-    """Reset a lost device of a staff member of the manager's current office (404 otherwise)."""
+def reset_staff_mfa(request: HttpRequest) -> HttpResponse:
+    """Reset a lost device of a staff member (POST `staff`: their id) of the manager's current
+    office; any other id is 404."""
     office = _require_manager(request)
-    staff = Staff.objects.filter(
-        pk=pk, memberships__office=office, memberships__is_active=True
-    ).first()
+    try:
+        pk = int(request.POST.get("staff", ""))
+    except ValueError:
+        raise Http404("見つかりません。") from None
+    staff = (
+        Staff.objects.filter(pk=pk, memberships__office=office, memberships__is_active=True)
+        .distinct()
+        .first()
+    )
     if staff is None:
         raise Http404("見つかりません。")
     mfa.reset_devices(request, staff)
