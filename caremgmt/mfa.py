@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import transaction
@@ -56,6 +57,33 @@ def primary_devices(staff: Staff) -> list:
 
 def has_confirmed_device(staff: Staff) -> bool:
     return any(True for _ in devices_for_user(staff, confirmed=True))
+
+
+def refresh_device_flag(staff_id: int) -> None:
+    """Recompute `Staff.has_mfa_device` from the device tables (after any device change)."""
+    from caremgmt.models import Staff
+
+    staff = Staff.objects.filter(pk=staff_id).first()
+    if staff is not None:
+        flag = has_confirmed_device(staff)
+        if flag != staff.has_mfa_device:
+            Staff.objects.filter(pk=staff_id).update(has_mfa_device=flag)
+
+
+def _device_changed(sender, instance, **kwargs) -> None:  # noqa: ANN001, ANN003
+    user_id = getattr(instance, "user_id", None)
+    if user_id is not None:
+        refresh_device_flag(user_id)
+
+
+def connect_device_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
+        post_save.connect(_device_changed, sender=model, dispatch_uid=f"mfa-flag-{model.__name__}")
+        post_delete.connect(
+            _device_changed, sender=model, dispatch_uid=f"mfa-flag-del-{model.__name__}"
+        )
 
 
 def recovery_device(staff: Staff) -> StaticDevice | None:
@@ -166,7 +194,7 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     if request.method == "GET":
-        return redirect(f"{url}?next={request.get_full_path()}")
+        return redirect(f"{url}?next={quote(request.get_full_path())}")
     return redirect(url)
 
 
@@ -191,7 +219,7 @@ class SecondFactorMiddleware:
         namespace = match.namespace if match is not None else ""
         if namespace in VERIFY_NAMESPACES:
             return None
-        if has_confirmed_device(user):
+        if user.has_mfa_device:
             if name in VERIFY_ROUTES and not namespace:
                 return None
             return _redirect(request, reverse("mfa_verify"))

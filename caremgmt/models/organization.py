@@ -117,6 +117,9 @@ class Staff(AbstractUser):
     email = models.EmailField("メールアドレス", blank=True)
     full_name = models.CharField("氏名", max_length=100)
     full_name_kana = models.CharField("氏名（フリガナ）", max_length=100, blank=True)
+    # Kept by caremgmt.mfa's device signals, so the per-request check after the password step
+    # costs no query: True while the staff member has a confirmed second-factor device.
+    has_mfa_device = models.BooleanField("2要素認証の登録", default=False, editable=False)
 
     objects = StaffManager()
     REQUIRED_FIELDS = ["email", "full_name"]

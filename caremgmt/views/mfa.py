@@ -234,7 +234,7 @@ def office_security(request: HttpRequest) -> HttpResponse:
         .distinct()
     )
     rows = [
-        {"staff": staff, "enrolled": mfa.has_confirmed_device(staff)}
+        {"staff": staff, "enrolled": staff.has_mfa_device}
         for staff in Staff.objects.filter(pk__in=staff_ids, is_active=True).order_by("username")
     ]
     return render(request, "account/office_security.html", {"form": form, "rows": rows})

@@ -58,6 +58,8 @@ def test_pending_second_step_reaches_only_verify_and_logout(sato, device, demo_p
     assert response["Location"] == f"{reverse('mfa_verify')}?next={reverse('clients:index')}"
     for name in ("dashboard", "mfa_setup", "office_security"):
         assert http.get(reverse(name))["Location"].startswith(reverse("mfa_verify"))
+    kept = http.get(reverse("clients:index"), {"q": "a", "status": "active"})
+    assert kept["Location"].endswith("?next=/clients/%3Fq%3Da%26status%3Dactive")
     assert http.get(reverse("mfa_verify")).status_code == 200
     assert http.get(reverse("health")).status_code == 200
     http.post(reverse("logout"))
