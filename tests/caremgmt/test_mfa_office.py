@@ -81,11 +81,15 @@ def test_manager_resets_a_lost_device_and_it_is_logged(world, login, demo_passwo
     staff = world.care_manager
     TOTPDevice.objects.create(user=staff, name="認証アプリ", confirmed=True)
     mfa.new_recovery_codes(staff)
+    staff.refresh_from_db()
+    assert staff.has_mfa_device
     http = login(world.manager)
     response = http.post(reverse("mfa_reset"), {"staff": staff.pk})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=staff).exists()
     assert not StaticDevice.objects.filter(user=staff).exists()
+    staff.refresh_from_db()
+    assert not staff.has_mfa_device
     row = AccessLog.objects.get(action=AccessAction.MFA_RESET)
     assert (row.staff_id, row.office_id, row.subject_type, row.subject_id, row.client_id) == (
         world.manager.pk,
