@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     demo_loader = "caremgmt.demo.load_demo_office"
 
     def ready(self) -> None:
-        from caremgmt import signals  # noqa: F401
+        from caremgmt import mfa, signals  # noqa: F401
+
+        mfa.connect_device_signals()

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from caremgmt.views import accounts, audit, session
+from caremgmt.views import accounts, audit, mfa, session
 
 audit_patterns = [
     path("clients/", audit.client_log, name="client_log"),
@@ -13,6 +13,16 @@ audit_patterns = [
 urlpatterns = [
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Two-factor login (docs/mfa.md)
+    path("login/verify/", mfa.verify, name="mfa_verify"),
+    path("account/mfa/", mfa.setup, name="mfa_setup"),
+    path("account/mfa/totp/", mfa.totp, name="mfa_totp"),
+    path("account/mfa/recovery/", mfa.recovery, name="mfa_recovery"),
+    path("account/mfa/recovery/codes.txt", mfa.recovery_download, name="mfa_recovery_download"),
+    path("account/mfa/remove/", mfa.remove, name="mfa_remove"),
+    path("account/passkeys/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
+    path("office/security/", mfa.office_security, name="office_security"),
+    path("office/security/reset/", mfa.reset_staff_mfa, name="mfa_reset"),
     path("office/switch/", accounts.switch_office, name="switch_office"),
     path("session/keepalive/", session.keepalive, name="session_keepalive"),
     path("session/drafts/<int:pk>/discard/", session.draft_discard, name="form_draft_discard"),

@@ -406,6 +406,29 @@ STAFF_ONLY |= {
 }
 
 
+# --- two-factor login (mfa): the user's own devices, and the manager's office settings ----
+# No object in the URL: enrolment pages act on the logged-in user's own devices (removing
+# someone else's device is 404, tests/caremgmt/test_mfa.py); the office settings and the
+# device reset act on the manager's current office (staff id in the POST body; other roles
+# 403, another office's staff 404, tests/caremgmt/test_mfa_office.py). The passkey API
+# (django-otp-webauthn) works on the logged-in user only.
+STAFF_ONLY |= {
+    "mfa_verify",
+    "mfa_setup",
+    "mfa_totp",
+    "mfa_recovery",
+    "mfa_recovery_download",
+    "mfa_remove",
+    "office_security",
+    "mfa_reset",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
+}
+
+
 def test_every_route_is_covered() -> None:
     uncovered = _route_names() - PUBLIC - STAFF_ONLY - set(ROUTES) - _covered_by_app_matrices()
     assert not uncovered, f"add these routes to tests/test_route_scoping.py: {sorted(uncovered)}"

@@ -12,6 +12,8 @@ class AccessAction(models.TextChoices):
     PRINT = "print", "印刷"
     EXPORT = "export", "出力"
     SEARCH = "search", "検索"
+    # A manager reset a staff member's second factor (subject: the staff member).
+    MFA_RESET = "mfa_reset", "2要素認証のリセット"
 
 
 class AccessLog(models.Model):

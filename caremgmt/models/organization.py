@@ -78,6 +78,13 @@ class Office(models.Model):
         default=False,
         help_text="オフのときは各事業所の提供票にその事業所の行だけを載せます。",
     )
+    # Two-factor login (docs/mfa.md): when on, staff acting in this office must enrol a
+    # second factor before they reach anything else.
+    require_mfa = models.BooleanField(
+        "2要素認証を必須にする",
+        default=False,
+        help_text="オンにすると、この事業所の職員は次のログインで2要素認証の登録が必要になります。",
+    )
 
     class Meta:
         verbose_name = "事業所"
@@ -110,6 +117,9 @@ class Staff(AbstractUser):
     email = models.EmailField("メールアドレス", blank=True)
     full_name = models.CharField("氏名", max_length=100)
     full_name_kana = models.CharField("氏名（フリガナ）", max_length=100, blank=True)
+    # Kept by caremgmt.mfa's device signals, so the per-request check after the password step
+    # costs no query: True while the staff member has a confirmed second-factor device.
+    has_mfa_device = models.BooleanField("2要素認証の登録", default=False, editable=False)
 
     objects = StaffManager()
     REQUIRED_FIELDS = ["email", "full_name"]
