@@ -54,6 +54,7 @@ HEADER = [
     "日付",
 ]
 MAX_BYTES = 5 * 1024 * 1024
+NO_ROWS_MESSAGE = "1行目: 取り込む行がありません（空のファイルか、空の行だけです）。"
 _TIME = re.compile(r"^(\d{1,2}):?(\d{2})$")
 
 
@@ -80,15 +81,20 @@ class Plan:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM optional), else MS932; ValidationError when neither decodes."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(
-        "文字コードを読み取れません（UTF-8 または Shift_JIS で保存してください）。"
-    )
+    """UTF-8 (BOM optional), else MS932; ValidationError naming the line of the first
+    unreadable byte when neither decodes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError(
+            f"{line}行目: 文字コードを読み取れません（{error.start + 1}バイト目。"
+            "UTF-8 または Shift_JIS で保存してください）。"
+        ) from error
 
 
 def _time(text: str) -> dt.time:
@@ -298,7 +304,7 @@ def import_lines(
     require_writer(actor)
     office = actor.office
     if not errors and not lines:
-        errors = ["取り込む行がありません。"]
+        errors = [NO_ROWS_MESSAGE]
     plan = Plan()
     if lines:  # office checks of the well-formed lines too: every problem in one answer
         plan, office_errors = resolve(actor, month, lines)

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from billing.actuals.csv_import import (
     MAX_BYTES,
+    NO_ROWS_MESSAGE,
     ActualLine,
     import_lines,
     visible_clients,
@@ -172,7 +173,7 @@ def import_dltjsk(*, actor: Actor, month: dt.date, filename: str, data: bytes) -
             else:
                 targets.append((ticket, provider, row["service_type"]))
     if not errors and not targets:
-        errors = ["取り込む行がありません。"]
+        errors = [NO_ROWS_MESSAGE]
     record = ActualsImport(
         office=office,
         month=month,

@@ -46,8 +46,10 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("cp932")
         except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
             raise ValidationError(
-                "文字コードを読み取れません（UTF-8 または Shift_JIS）。"
+                f"{line}行目: 文字コードを読み取れません（{error.start + 1}バイト目。"
+                "UTF-8 または Shift_JIS）。"
             ) from error
 
 
