@@ -285,6 +285,11 @@ def _apply(plan: Plan, record: ActualsImport, actor: Actor, source: str) -> None
         receive(ticket, named[ticket_id], source=source, source_import=record)
 
 
+def storable(text: str) -> str:
+    """PostgreSQL text and jsonb cannot hold NUL: a message quoting a value with one shows ␀."""
+    return text.replace("\x00", "␀")
+
+
 def _line_number(error: str) -> int:
     match = re.match(r"(\d+)行目", error)
     return int(match.group(1)) if match else 0
@@ -313,13 +318,13 @@ def import_lines(
         office=office,
         month=month,
         kind=kind,
-        filename=filename[:255],
+        filename=storable(filename)[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         row_count=len(lines),
         uploaded_by=actor.staff,
     )
     if errors:
-        record.errors = errors
+        record.errors = [storable(error) for error in errors]
         record.save()
         return record
     source = ActualsSource.UPJSK if kind == ActualsImportKind.UPJSK else ActualsSource.CSV

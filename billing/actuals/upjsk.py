@@ -22,6 +22,7 @@ from billing.actuals.csv_import import (
     NO_ROWS_MESSAGE,
     ActualLine,
     import_lines,
+    storable,
     visible_clients,
 )
 from billing.exchange.layouts import UPPLAN
@@ -178,11 +179,11 @@ def import_dltjsk(*, actor: Actor, month: dt.date, filename: str, data: bytes) -
         office=office,
         month=month,
         kind=ActualsImportKind.DLTJSK,
-        filename=filename[:255],
+        filename=storable(filename)[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         row_count=len(parsed.rows),
         uploaded_by=actor.staff,
-        errors=errors,
+        errors=[storable(error) for error in errors],
         applied=not errors,
     )
     with transaction.atomic():

@@ -94,3 +94,17 @@ def test_actuals_upload_route_never_500(world, valid, login, data) -> None:  # n
         record = ActualsImport.objects.order_by("-pk").first()
         if record is not None and not record.applied:
             assert snapshot() == before
+
+
+def test_nul_in_a_value_is_reported_not_a_database_error(world, valid) -> None:  # noqa: ANN001
+    """Found by the fuzzer: a NUL quoted in a message crashed saving the import log (jsonb)."""
+    rows = [list(row) for row in valid["csv"]]
+    rows[1][0] += "\x00"
+    data = "".join(",".join(row) + "\r\n" for row in rows).encode()
+    before = snapshot()
+    record = import_csv(
+        actor=actor_for(world.clerk), month=DECEMBER, filename="a\x00.csv", data=data
+    )
+    assert not record.applied and record.filename == "a␀.csv"
+    assert record.errors[0].startswith("2行目:") and "␀" in record.errors[0]
+    assert snapshot() == before
