@@ -108,10 +108,20 @@ def parse_csv(text: str, month: dt.date) -> tuple[list[ActualLine], list[str]]:
     """Read every line; return the lines read and every problem found (line-numbered)."""
     errors: list[str] = []
     lines: list[ActualLine] = []
-    reader = csv.reader(io.StringIO(text))
-    header = [cell.strip() for cell in next(reader, [])]
-    if header != HEADER:
-        return [], [f"1行目: 見出しが違います。「{','.join(HEADER)}」としてください。"]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+        if header != HEADER:
+            return [], [f"1行目: 見出しが違います。「{','.join(HEADER)}」としてください。"]
+        _parse_rows(reader, month, lines, errors)
+    except csv.Error:  # a stray quote or carriage return: named by its line, reading stops
+        errors.append(
+            f'{reader.line_num}行目: CSVとして読めません（引用符「"」や改行の位置を確認してください）。'
+        )
+    return lines, errors
+
+
+def _parse_rows(reader, month: dt.date, lines: list[ActualLine], errors: list[str]) -> None:  # noqa: ANN001
     last = days_in_month(month)
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
@@ -156,7 +166,6 @@ def parse_csv(text: str, month: dt.date) -> tuple[list[ActualLine], list[str]]:
                 number, insured, provider, code, starts_at, ends_at, tuple(sorted(set(days)))
             )
         )
-    return lines, errors
 
 
 UNKNOWN_CLIENT = (

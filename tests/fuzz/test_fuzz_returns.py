@@ -78,3 +78,18 @@ def test_results_upload_route_never_500(world, valid, login, data) -> None:  # n
         assert response.status_code < 500
         if "取り込めませんでした" in response.content.decode():
             assert snapshot() == before
+
+
+def test_stray_carriage_return_is_a_row_numbered_problem(world, valid) -> None:  # noqa: ANN001
+    """Found by the fuzzer: a lone CR inside a field made csv raise past the import."""
+    data = ("被保険者番号,サービス提供年月,結果,事由コード,事由\n1\r2,202612,受付,,\n").encode()
+    before = snapshot()
+    outcome = import_results(actor_for(world.clerk), DECEMBER, data)
+    assert outcome.errors and outcome.errors[0].startswith("2行目: ")
+    assert snapshot() == before
+    # a field beyond the csv module's size limit is the other way csv gives up
+    huge = "被保険者番号,サービス提供年月,結果,事由コード,事由\n" + '"' + "x" * 200_000 + '"\n'
+    outcome = import_results(actor_for(world.clerk), DECEMBER, huge.encode())
+    assert outcome.errors == [
+        '2行目: CSVとして読めません（引用符「"」や改行の位置を確認してください）。'
+    ]
