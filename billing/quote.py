@@ -143,6 +143,10 @@ def _providers(data: dict[str, Any], lines: list[ServiceLine]) -> list[Provider]
             offered = sorted(
                 {line.service_code[:2] for line in lines if line.provider_number == number}
             )
+        if not isinstance(offered, list) or not all(isinstance(code, str) for code in offered):
+            raise QuoteInputError(
+                f"{path}service_types", "サービス種類コード（文字列）の配列で指定してください。"
+            )
         providers.append(Provider(number, str(item.get("name", number)), grade, frozenset(offered)))
     return providers
 

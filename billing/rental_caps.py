@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,8 @@ from django.db import transaction
 from billing.models import RentalPriceCap
 
 COLUMNS = ("tais_code", "item_name", "cap_yen", "average_yen", "valid_from", "valid_to")
+#: the largest value a PositiveIntegerField holds in PostgreSQL
+YEN_MAX = 2_147_483_647
 
 
 class RentalCapImportError(Exception):
@@ -40,12 +41,20 @@ class RentalCapReport:
 
 def _read_text(path: Path) -> str:
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RentalCapImportError(["文字コードを判別できません（UTF-8 または Shift_JIS）。"])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp932")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise RentalCapImportError(
+            [
+                f"{line}行目：文字コードを判別できません（{error.start + 1}バイト目。"
+                "UTF-8 または Shift_JIS）。"
+            ]
+        ) from error
 
 
 def _date(text: str, line: int, name: str, problems: list[str]) -> dt.date | None:
@@ -62,7 +71,7 @@ def _yen(text: str, line: int, name: str, problems: list[str], *, required: bool
         if required:
             problems.append(f"{line}行目：{name}が空です。")
         return None
-    if not cleaned.isdigit() or int(cleaned) <= 0:
+    if not (cleaned.isascii() and cleaned.isdigit()) or not 0 < int(cleaned) <= YEN_MAX:
         problems.append(f"{line}行目：{name}「{text}」は1以上の整数（円）ではありません。")
         return None
     return int(cleaned)
@@ -76,9 +85,12 @@ def parse_rental_caps(text: str) -> list[dict]:
         if line.strip() and not line.lstrip().startswith("#")
     ]
     if not lines:
-        raise RentalCapImportError(["データがありません。"])
-    reader = csv.reader(io.StringIO("\n".join(line for _n, line in lines)))
-    rows = list(reader)
+        raise RentalCapImportError(
+            ["1行目：データがありません（空のファイルか、コメントだけです）。"]
+        )
+    # each physical line read on its own: line numbers stay right whatever the line holds
+    # (a stray quote, a form feed that splitlines() breaks on but csv does not)
+    rows = [next(csv.reader([line]), []) for _number, line in lines]
     header = [name.strip() for name in rows[0]]
     if tuple(header) != COLUMNS:
         raise RentalCapImportError(
@@ -90,6 +102,9 @@ def parse_rental_caps(text: str) -> list[dict]:
     for (number, _line), values in zip(lines[1:], rows[1:], strict=True):
         if len(values) != len(COLUMNS):
             problems.append(f"{number}行目：列の数が{len(values)}です（{len(COLUMNS)}列）。")
+            continue
+        if any("\x00" in value for value in values):
+            problems.append(f"{number}行目：NUL文字（0x00）が含まれています。")
             continue
         record = dict(zip(COLUMNS, values, strict=True))
         tais = record["tais_code"].strip()

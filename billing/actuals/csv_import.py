@@ -54,6 +54,7 @@ HEADER = [
     "日付",
 ]
 MAX_BYTES = 5 * 1024 * 1024
+NO_ROWS_MESSAGE = "1行目: 取り込む行がありません（空のファイルか、空の行だけです）。"
 _TIME = re.compile(r"^(\d{1,2}):?(\d{2})$")
 
 
@@ -80,15 +81,20 @@ class Plan:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM optional), else MS932; ValidationError when neither decodes."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(
-        "文字コードを読み取れません（UTF-8 または Shift_JIS で保存してください）。"
-    )
+    """UTF-8 (BOM optional), else MS932; ValidationError naming the line of the first
+    unreadable byte when neither decodes."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp932")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError(
+            f"{line}行目: 文字コードを読み取れません（{error.start + 1}バイト目。"
+            "UTF-8 または Shift_JIS で保存してください）。"
+        ) from error
 
 
 def _time(text: str) -> dt.time:
@@ -102,10 +108,20 @@ def parse_csv(text: str, month: dt.date) -> tuple[list[ActualLine], list[str]]:
     """Read every line; return the lines read and every problem found (line-numbered)."""
     errors: list[str] = []
     lines: list[ActualLine] = []
-    reader = csv.reader(io.StringIO(text))
-    header = [cell.strip() for cell in next(reader, [])]
-    if header != HEADER:
-        return [], [f"1行目: 見出しが違います。「{','.join(HEADER)}」としてください。"]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+        if header != HEADER:
+            return [], [f"1行目: 見出しが違います。「{','.join(HEADER)}」としてください。"]
+        _parse_rows(reader, month, lines, errors)
+    except csv.Error:  # a stray quote or carriage return: named by its line, reading stops
+        errors.append(
+            f'{reader.line_num}行目: CSVとして読めません（引用符「"」や改行の位置を確認してください）。'
+        )
+    return lines, errors
+
+
+def _parse_rows(reader, month: dt.date, lines: list[ActualLine], errors: list[str]) -> None:  # noqa: ANN001
     last = days_in_month(month)
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
@@ -150,7 +166,6 @@ def parse_csv(text: str, month: dt.date) -> tuple[list[ActualLine], list[str]]:
                 number, insured, provider, code, starts_at, ends_at, tuple(sorted(set(days)))
             )
         )
-    return lines, errors
 
 
 UNKNOWN_CLIENT = (
@@ -279,6 +294,11 @@ def _apply(plan: Plan, record: ActualsImport, actor: Actor, source: str) -> None
         receive(ticket, named[ticket_id], source=source, source_import=record)
 
 
+def storable(text: str) -> str:
+    """PostgreSQL text and jsonb cannot hold NUL: a message quoting a value with one shows ␀."""
+    return text.replace("\x00", "␀")
+
+
 def _line_number(error: str) -> int:
     match = re.match(r"(\d+)行目", error)
     return int(match.group(1)) if match else 0
@@ -298,7 +318,7 @@ def import_lines(
     require_writer(actor)
     office = actor.office
     if not errors and not lines:
-        errors = ["取り込む行がありません。"]
+        errors = [NO_ROWS_MESSAGE]
     plan = Plan()
     if lines:  # office checks of the well-formed lines too: every problem in one answer
         plan, office_errors = resolve(actor, month, lines)
@@ -307,13 +327,13 @@ def import_lines(
         office=office,
         month=month,
         kind=kind,
-        filename=filename[:255],
+        filename=storable(filename)[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         row_count=len(lines),
         uploaded_by=actor.staff,
     )
     if errors:
-        record.errors = errors
+        record.errors = [storable(error) for error in errors]
         record.save()
         return record
     source = ActualsSource.UPJSK if kind == ActualsImportKind.UPJSK else ActualsSource.CSV

@@ -19,8 +19,10 @@ from django.db import transaction
 
 from billing.actuals.csv_import import (
     MAX_BYTES,
+    NO_ROWS_MESSAGE,
     ActualLine,
     import_lines,
+    storable,
     visible_clients,
 )
 from billing.exchange.layouts import UPPLAN
@@ -172,16 +174,16 @@ def import_dltjsk(*, actor: Actor, month: dt.date, filename: str, data: bytes) -
             else:
                 targets.append((ticket, provider, row["service_type"]))
     if not errors and not targets:
-        errors = ["取り込む行がありません。"]
+        errors = [NO_ROWS_MESSAGE]
     record = ActualsImport(
         office=office,
         month=month,
         kind=ActualsImportKind.DLTJSK,
-        filename=filename[:255],
+        filename=storable(filename)[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         row_count=len(parsed.rows),
         uploaded_by=actor.staff,
-        errors=errors,
+        errors=[storable(error) for error in errors],
         applied=not errors,
     )
     with transaction.atomic():

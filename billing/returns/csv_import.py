@@ -30,6 +30,7 @@ from caremgmt.access import Actor, visible
 
 HEADER = ["被保険者番号", "サービス提供年月", "結果", "事由コード", "事由"]
 MAX_BYTES = 2 * 1024 * 1024
+UNREADABLE_CSV = 'CSVとして読めません（引用符「"」や改行の位置を確認してください）。'
 
 
 @dataclass
@@ -46,8 +47,10 @@ def _decode(data: bytes) -> str:
         try:
             return data.decode("cp932")
         except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
             raise ValidationError(
-                "文字コードを読み取れません（UTF-8 または Shift_JIS）。"
+                f"{line}行目: 文字コードを読み取れません（{error.start + 1}バイト目。"
+                "UTF-8 または Shift_JIS）。"
             ) from error
 
 
@@ -70,7 +73,12 @@ def import_results(actor: Actor, month: dt.date, data: bytes) -> ImportOutcome:
     except ValidationError as error:
         outcome.errors.extend(error.messages)
         return outcome
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error:  # a stray quote or carriage return: named by its line, nothing read
+        outcome.errors.append(f"{reader.line_num}行目: {UNREADABLE_CSV}")
+        return outcome
     if not rows or [cell.strip() for cell in rows[0]] != HEADER:
         outcome.errors.append("1行目: 見出しは「" + ",".join(HEADER) + "」にしてください。")
         return outcome

@@ -351,6 +351,7 @@ def parse_rows(layout: Layout, data: bytes) -> ParsedFile:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[dict[str, Any]] = []
     versions: set[str] = set()
+    version_lines: dict[str, int] = {}  # each CSVバージョン → the line it first appears on
     had_header = False
     row_number = 0
     line_start = 1
@@ -383,11 +384,13 @@ def parse_rows(layout: Layout, data: bytes) -> ParsedFile:
                     problem(row_number, number, f"{error}: {shown!r}", start)
             if values.get("csv_version"):
                 versions.add(values["csv_version"])
+                version_lines.setdefault(values["csv_version"], start)
             rows.append(values)
     except csv.Error as error:
         problem(row_number + 1, None, f"CSVとして読めません: {error}", reader.line_num)
     if len(versions) > 1:
-        problem(0, 1, f"1ファイルに複数のCSVバージョンがあります: {sorted(versions)}")
+        second = sorted(version_lines.values())[1]  # the first line that disagrees
+        problem(0, 1, f"1ファイルに複数のCSVバージョンがあります: {sorted(versions)}", second)
     version = next(iter(versions)) if len(versions) == 1 else None
     return ParsedFile(layout.record_type, version, tuple(rows), tuple(problems), had_header)
 

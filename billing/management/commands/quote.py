@@ -23,6 +23,12 @@ class Command(BaseCommand):
             text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
         except OSError as error:
             raise CommandError(f"入力ファイルを読めません: {source} ({error.strerror})") from error
+        except UnicodeDecodeError as error:  # the schema is UTF-8 JSON (docs/quote.md)
+            raw = error.object[: error.start]
+            line, column = raw.count(b"\n") + 1, error.start - raw.rfind(b"\n")
+            raise CommandError(
+                f"UTF-8 として読めないバイトがあります: {line}行 {column}列"
+            ) from error
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
