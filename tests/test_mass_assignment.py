@@ -34,7 +34,7 @@ from django.urls import reverse
 
 from tests.clients.test_scoping import CLIENT_ROUTES, DIRECTORY_ROUTES, POST_ONLY
 from tests.conftest import World
-from tests.test_route_locking import _FormReader
+from tests.test_route_locking import _errors, _FormReader
 from tests.test_route_scoping import ROUTES, _route_names
 
 EXEMPT: dict[str, str] = {
@@ -64,6 +64,34 @@ STATE_MOVES: dict[str, set[str]] = {
     "printing:retry": {"status"},  # a failed print job is queued again
 }
 INJECTED_STATUS = "terminated"
+
+
+# Create forms render empty: these values make the POST a real save (asserted), so the extra
+# fields reach the save path instead of stopping at validation.
+FILL: dict[str, dict[str, str]] = {
+    "clients:intake": {
+        "consultation-consulted_on": "2026-11-20",
+        "consultation-route": "community_center",
+        "consultation-chief_complaint": "一人暮らしで買い物が難しい",
+        "client-name": "井上 和子",
+        "client-name_kana": "いのうえ かずこ",
+        "client-birth_date": "1938-05-05",
+        "client-sex": "2",
+        "client-insurer_number": "131011",
+        "client-insurer_name": "千代田区",
+        "client-insured_number": "0001234567",
+        "client-living_situation": "alone",
+    },
+    "clients:contact_add": {
+        "name": "井上 花子",
+        "name_kana": "いのうえ はなこ",
+        "relationship": "長女",
+        "phone": "03-1234-5678",
+    },
+    "careplans:need_add": {"text": "自宅で入浴したい"},
+    "careplans:activity_add": {"starts_at": "07:00", "activity": "起床"},
+    "monitoring:support_log": {"counterpart": "本人", "content": "電話で体調を確認した。"},
+}
 
 
 def _staff_only(world: World) -> dict[str, Any]:
@@ -152,9 +180,14 @@ def _foreign_world(world: World) -> dict[str, Any]:
     return {"client": client, "provider": provider}
 
 
-def _injected(world: World, foreign: dict[str, Any]) -> dict[str, str]:
+def _prefixes(data: dict[str, Any]) -> set[str]:
+    """Form prefixes on the page ("client-name" → "client-"): the extras go under each too."""
+    return {"", *(key.rsplit("-", 1)[0] + "-" for key in data if "-" in key)}
+
+
+def _injected(world: World, foreign: dict[str, Any], prefixes: set[str]) -> dict[str, str]:
     office, staff, client = world.other_office.pk, world.outsider.pk, foreign["client"].pk
-    return {
+    fields = {
         "office": str(office),
         "office_id": str(office),
         "care_manager": str(staff),
@@ -169,6 +202,7 @@ def _injected(world: World, foreign: dict[str, Any]) -> dict[str, str]:
         "pk": str(client),
         "id": str(client),
     }
+    return {prefix + key: value for prefix in prefixes for key, value in fields.items()}
 
 
 def _foreign_rows(world: World, foreign: dict[str, Any]) -> dict[str, Any]:
@@ -239,14 +273,40 @@ def test_extra_fields_change_nothing(world, login, name) -> None:  # noqa: ANN00
         if form is not None:
             data = form
             shown = set(form)
-    extra = {k: v for k, v in _injected(world, foreign).items() if k not in data}
+    data.update(FILL.get(name, {}))
+    extra = {k: v for k, v in _injected(world, foreign, _prefixes(data)).items() if k not in data}
     foreign_before = _foreign_rows(world, foreign)
     before = _snapshot()
 
     response = http.post(url, {**data, **extra})
 
     assert response.status_code < 500, (name, response.status_code)
+    if name in FILL:  # the save went through
+        assert response.status_code == 302 or "HX-Redirect" in response, (
+            response.status_code,
+            _errors(response.content.decode()),
+        )
     after = _snapshot()
     problems = _problems(name, before, after, shown, _references(world, foreign))
     assert not problems, f"{name}: {problems}"
     assert _foreign_rows(world, foreign) == foreign_before
+
+
+def test_the_comparison_catches_each_kind_of_change() -> None:
+    """The walk's checker, on hand-made snapshots (so a silent checker cannot pass the walk)."""
+    key, new_key = ("clients.Client", 1), ("clients.ClientContact", 9)
+    before = {key: {"office_id": 1, "care_manager_id": 5, "status": "contracted", "version": 3}}
+    references = {"office_id": 2, "care_manager_id": 7, "client_id": 70}
+
+    def check(after: dict, shown: set[str] = frozenset(), name: str = "x") -> list[str]:  # noqa: B006
+        return _problems(name, before, after, set(shown), references)
+
+    same = {key: dict(before[key], version=4)}  # a save bumps the version: fine
+    assert check(same) == []
+    assert check({key: dict(before[key], care_manager_id=6)})  # reassigned in the office
+    assert check({key: dict(before[key], care_manager_id=6)}, {"care_manager"}) == []
+    assert check({key: dict(before[key], office_id=2)})  # moved to the other office
+    assert check({key: dict(before[key], version=FAR_VERSION)})
+    assert check({key: dict(before[key], status=INJECTED_STATUS)}, name="printing:retry")
+    assert check({**same, new_key: {"client_id": 70, "version": 1}})  # a row for their client
+    assert check({**same, new_key: {"client_id": 3, "version": 1}}) == []
