@@ -23,6 +23,7 @@ fails on a new route that is in neither.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -148,6 +149,7 @@ def _own_form(html: str, url: str) -> dict[str, list[str]] | None:
     return max(candidates, key=len) if candidates else None
 
 
+@functools.cache
 def _guarded_models() -> list[type[models.Model]]:
     import pghistory.models
 
