@@ -169,3 +169,13 @@ def test_a_failing_task_logs_no_client_data(secret_client, debug_logs, monkeypat
     written = _written(raised)
     assert not _leaks(written), _leaks(written)
     assert "billing.benefit_batch" in written[0] and "RuntimeError" in written[0]
+
+
+def test_the_worker_logs_through_settings_logging() -> None:
+    """Celery configures no logging of its own when `setup_logging` has a receiver: the
+    worker then writes through settings.LOGGING and its no_client_data filter."""
+    from celery.signals import setup_logging
+
+    import caremgmt.celery  # noqa: F401 - connects the receiver
+
+    assert setup_logging.receivers
