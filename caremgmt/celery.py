@@ -3,9 +3,21 @@
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caremgmt.settings")
 
 app = Celery("caremgmt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _use_django_logging(**_kwargs: object) -> None:
+    """The worker logs through settings.LOGGING (its filter withholds exception messages,
+    docs/logging.md) instead of Celery's own root handler."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

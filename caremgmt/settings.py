@@ -378,7 +378,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Exception messages (PostgreSQL's DETAIL, Celery's "Task … raised") may repeat client
+    # data: every handler withholds them (caremgmt/log_filters.py, docs/logging.md).
+    "filters": {"no_client_data": {"()": "caremgmt.log_filters.RedactExceptionText"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_client_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "fontTools": {"level": "WARNING"},

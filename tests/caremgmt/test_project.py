@@ -150,6 +150,11 @@ def test_docker_compose_trusts_only_its_own_network_as_proxy() -> None:
     subnet = ipaddress.ip_network(compose["networks"]["default"]["ipam"]["config"][0]["subnet"])
     trusted = compose["x-app"]["environment"]["TRUSTED_PROXIES"]
     assert trusted == f"${{TRUSTED_PROXIES:-{subnet}}}"
+    # gunicorn believes forwarded headers from the same proxies only (issue 13: never "*").
+    assert compose["x-app"]["environment"]["FORWARDED_ALLOW_IPS"] == trusted
+    for name, service in compose["services"].items():
+        assert "forwarded-allow-ips" not in " ".join(service.get("command") or []), name
+    assert "forwarded-allow-ips" not in (ROOT / "Dockerfile").read_text()
     assert compose["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]
 
 
