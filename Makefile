@@ -7,7 +7,7 @@ BROWSER_PACKAGES := chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench install sysdeps browser migrate demo worker lock clean-db stop
+.PHONY: run test lint fmt bench bench-load install sysdeps browser migrate demo worker lock clean-db stop
 
 install: $(VENV)/.installed
 
@@ -45,6 +45,12 @@ bench: install sysdeps
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
 	@echo "== bench/month_print.py"; $(PY) bench/month_print.py
 	@echo "== bench/worklist.py"; $(PY) bench/worklist.py
+
+# Opt-in (minutes): seeds a 3,600-client corporation in cm_load (once), then 50 simulated staff
+# against gunicorn + a Celery worker on a private redis-server. LOAD_SECONDS=60 by default.
+bench-load: install sysdeps
+	@$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev,bench]"
+	@$(PY) bench/load.py
 
 lint: install
 	@$(VENV)/bin/ruff check .

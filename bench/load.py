@@ -41,6 +41,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -344,6 +345,7 @@ def main() -> None:  # noqa: PLR0915
     env.pop("DEBUG", None)
     env.pop("MIGRATION_DATABASE_URL", None)
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    env.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="load-static-"))  # no warning
     processes: list[subprocess.Popen] = []
     try:
         started = time.perf_counter()
@@ -397,6 +399,7 @@ def main() -> None:  # noqa: PLR0915
             ],
             cwd=ROOT,
             env=env,
+            stdout=subprocess.DEVNULL,  # the banner
             start_new_session=True,
         )
         processes.append(worker)
