@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench import load_seed
-from billing.models import ServiceTicket, TicketRow
+from billing.models import ProviderActuals, ServiceTicket, TicketRow
 from caremgmt.models import Office, Staff
 from clients.models import Client
 from monitoring.models import GoalReview, MonitoringRecord, SupportLogEntry
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.django_db
 def test_seed_copies_the_template_history_to_every_client_once() -> None:
-    result = load_seed.seed(1, 1, 2, months=2)
+    result = load_seed.seed(1, 1, 2, months=3)
 
     clients = list(Client.objects.filter(name__startswith="負荷00").order_by("pk"))
     assert len(clients) == 2
@@ -40,7 +40,9 @@ def test_seed_copies_the_template_history_to_every_client_once() -> None:
     ):
         counts = [model.objects.filter(**{link: c}).count() for c in clients]
         assert counts[0] > 0 and counts[0] == counts[1], model.__name__
-    assert ServiceTicket.objects.filter(client=copy).count() == 2
+    assert ServiceTicket.objects.filter(client=copy).count() == 3
+    # Last month's 実績 are confirmed for the copy too (the month-start batch's input).
+    assert ProviderActuals.objects.filter(ticket__client=copy, status="confirmed").count() == 2
     # The copy's rows point at the copy's own plan and goals, not the template's.
     review = GoalReview.objects.filter(record__client=copy).select_related("goal__need__plan")
     assert {r.goal.need.plan.client_id for r in review} == {copy.pk}
@@ -49,7 +51,7 @@ def test_seed_copies_the_template_history_to_every_client_once() -> None:
     assert [item["client"] for item in work["load-o00-cm0"]] == [template.pk, copy.pk]
     assert all(item["ticket"] and item["record"] for item in work["load-o00-cm0"])
 
-    assert load_seed.seed(1, 1, 2, months=2) == {}  # idempotent: the corporation exists
+    assert load_seed.seed(1, 1, 2, months=3) == {}  # idempotent: the corporation exists
     assert Client.objects.filter(name__startswith="負荷00").count() == 2
 
 
