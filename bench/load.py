@@ -363,6 +363,7 @@ def main() -> None:  # noqa: PLR0915
         else:
             env["REDIS_URL"] = "redis://127.0.0.1:6379/13"
         bin_dir = Path(PYTHON).parent
+        worker_log = open(Path(env["STATIC_ROOT"]).parent / f"load-worker-{os.getpid()}.log", "w")  # noqa: SIM115
         web = subprocess.Popen(
             [
                 str(bin_dir / "gunicorn"),
@@ -399,6 +400,7 @@ def main() -> None:  # noqa: PLR0915
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,  # the banner
+            stderr=worker_log,  # a run stopped mid-task logs WorkerLostError there
             start_new_session=True,
         )
         processes.append(worker)
@@ -410,11 +412,30 @@ def main() -> None:  # noqa: PLR0915
         CareManager.logins = itertools.cycle(logins)
         environment = Environment(user_classes=[CareManager], host=f"http://127.0.0.1:{args.port}")
         runner = environment.create_local_runner()
+        started_at = time.perf_counter()
         print(
             f"load: {args.users} users for {args.seconds} s against {args.workers} gunicorn "
             f"workers (batch run {background['batch']}, print run {background['print_run']})"
         )
         runner.start(args.users, spawn_rate=args.users)
+        # The measured window starts once every user is logged in (the morning's logins —
+        # a deliberately slow password hash each — are reported apart).
+        deadline = time.monotonic() + 300
+
+        def login() -> object:
+            return environment.stats.entries.get(("login", "POST"))
+
+        while (login() is None or login().num_requests < args.users) and (
+            time.monotonic() < deadline
+        ):
+            gevent.sleep(0.5)
+        logged = login() or environment.stats.total
+        print(
+            f"logins: {logged.num_requests} in {time.perf_counter() - started_at:.0f} s, "
+            f"p50 {logged.get_response_time_percentile(0.5):.0f} ms, "
+            f"p95 {logged.get_response_time_percentile(0.95):.0f} ms (not in the figures below)"
+        )
+        environment.stats.reset_all()
         gevent.sleep(args.seconds)
         runner.quit()
         load = os.getloadavg()
