@@ -7,7 +7,7 @@ BROWSER_PACKAGES := chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench install sysdeps browser migrate demo worker lock clean-db stop backup restore
+.PHONY: run test lint fmt bench bench-load install sysdeps browser migrate demo worker lock clean-db stop backup restore
 
 install: $(VENV)/.installed
 
@@ -56,6 +56,12 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=.data/backups/caremgmt-….dump [RESTORE_ARGS=--drop-after]"; exit 2; }
 	@$(PY) manage.py restore_db "$(FILE)" $(RESTORE_ARGS)
+
+# Opt-in (minutes): seeds a 3,600-client corporation in cm_load (once), then 50 simulated staff
+# against gunicorn + a Celery worker on a private redis-server. LOAD_SECONDS=60 by default.
+bench-load: install sysdeps
+	@$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[dev,bench]"
+	@$(PY) bench/load.py
 
 lint: install
 	@$(VENV)/bin/ruff check .
