@@ -190,7 +190,11 @@ def migration_plan(params: DbParams) -> tuple[list[str], list[str]]:
         executor = MigrationExecutor(conn)
         graph = executor.loader.graph
         plan = executor.migration_plan(graph.leaf_nodes())
-        unknown = sorted(set(executor.loader.applied_migrations) - set(graph.nodes))
+        # Migrations a squashed one replaces stay recorded but are not graph nodes.
+        replaced = {
+            key for squashed in executor.loader.replacements.values() for key in squashed.replaces
+        }
+        unknown = sorted(set(executor.loader.applied_migrations) - set(graph.nodes) - replaced)
     return [f"{m.app_label}.{m.name}" for m, _ in plan], [f"{a}.{n}" for a, n in unknown]
 
 

@@ -28,7 +28,7 @@ def test_enrol_totp_then_log_in_with_it(live_server, page, log_in) -> None:  # n
     with time_machine.travel(t0, tick=True):
         log_in("mfa_user")
         page.wait_for_url(f"{live_server.url}/")
-        page.get_by_role("link", name="2要素認証").click()
+        page.get_by_role("link", name="二段 認証：2要素認証の設定").click()
         page.get_by_role("link", name="認証アプリを登録する").click()
         assert page.locator(".qr-code svg").count() == 1
         secret = page.locator("#totp-secret").inner_text()

@@ -137,6 +137,10 @@ def celery_on(url: str) -> Iterator[Celery]:
 def database_url_of_tests() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    socket_dir = (db.get("OPTIONS") or {}).get("host")
+    if socket_dir and not db["HOST"]:
+        # The embedded server (no DATABASE_URL) listens on a socket directory only.
+        return f"postgres://{auth}@/{db['NAME']}?host={socket_dir}"
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
