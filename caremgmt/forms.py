@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from caremgmt.normalize import to_ascii, to_ascii_digits
 
@@ -121,3 +122,13 @@ class StaffAccessLogForm(AccessLogPeriodForm):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff
         self.fields["staff"].label_from_instance = lambda s: f"{s.full_name}（{s.username}）"
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: each message at its field when the form
+    has that field, otherwise at the top of the form (nothing typed is cleared)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -27,6 +26,7 @@ from billing.tickets.month import add_months, first_of_month, parse_month
 from billing.tickets.snapshot import snapshot_hash, ticket_snapshot
 from caremgmt.access import require_plan_writer, require_writer
 from caremgmt.audit import record_access, record_search
+from caremgmt.forms import add_service_errors
 from caremgmt.locking import StaleEditError
 
 
@@ -34,14 +34,6 @@ def _log(request: HttpRequest, ticket: ServiceTicket, name: str) -> None:
     record_access(
         request, subject_type=f"ticket:{name}", subject_id=ticket.pk, client_id=ticket.client_id
     )
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _send_choices(view: delivery.VersionView | None) -> list[tuple[str, str]]:
@@ -151,7 +143,7 @@ def ticket_deliver(request: HttpRequest, pk: int) -> HttpResponse:
                 form = DeliverForm(posted, **form_kwargs)
                 form.is_valid()
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -212,7 +204,7 @@ def ticket_copies(request: HttpRequest, pk: int) -> HttpResponse:
             form = CopiesSentForm(posted, copies=_copies(overview))
             form.is_valid()
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"写しの送付日を{changed}件記録しました。")
             return redirect(reverse("billing:ticket_delivery", args=[ticket.pk]) + "#copies")
@@ -242,7 +234,7 @@ def ticket_sends(request: HttpRequest, pk: int) -> HttpResponse:
                 ticket=ticket,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"提供票の送付を{added}件記録しました。")
             return redirect(reverse("billing:ticket_delivery", args=[ticket.pk]) + "#sends")
@@ -278,7 +270,7 @@ def tickets_unsent(request: HttpRequest) -> HttpResponse:
                     method=data["method"],
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"提供票の送付を{added}件記録しました。")
                 return redirect(f"{reverse('billing:tickets_unsent')}?month={month:%Y-%m}")

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -36,6 +35,7 @@ from billing.views.editor_context import (
 )
 from caremgmt.access import require_plan_writer
 from caremgmt.audit import record_access
+from caremgmt.forms import add_service_errors
 from caremgmt.locking import StaleEditError
 
 WEEKDAY_NAMES = "月火水木金土日"
@@ -53,14 +53,6 @@ def _log(request: HttpRequest, ticket: ServiceTicket, name: str) -> None:
         subject_id=ticket.pk,
         client_id=ticket.client_id,
     )
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _writable_ticket(request: HttpRequest, pk: int) -> ServiceTicket:
@@ -127,7 +119,7 @@ def row_edit(request: HttpRequest, pk: int, row_pk: int | None = None) -> HttpRe
                 form = form_class(data, ticket=ticket, office=office, row=row)
                 form.is_valid()
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "行を保存しました。")
                 return redirect(_editor_url(ticket, saved))
@@ -169,7 +161,7 @@ def row_delete(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
         except StaleEditError:
             return _stale(request, ticket)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "行を削除しました。")
             return redirect(_editor_url(ticket))
@@ -199,7 +191,7 @@ def row_copy(request: HttpRequest, pk: int, row_pk: int) -> HttpResponse:
         except StaleEditError:
             return _stale(request, ticket)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             names = "・".join(WEEKDAY_NAMES[w - 1] for w in sorted(form.cleaned_data["weekdays"]))
             messages.success(request, f"{names}曜日の予定を追加しました。")
@@ -282,7 +274,7 @@ def allocation(request: HttpRequest, pk: int) -> HttpResponse:
     except StaleEditError:
         return _stale(request, ticket)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return _panel_response(request, ticket, form=form)
     ticket.refresh_from_db()
     if request.htmx:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.forms import Form, ModelForm
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from caremgmt import concurrency
 from caremgmt.access import get_visible_or_404
 from caremgmt.audit import record_access
+from caremgmt.forms import add_service_errors  # noqa: F401 (re-exported to the plan views)
 from careplans import services
 from careplans.models import (
     CarePlan,
@@ -37,14 +37,6 @@ def visible_plan(request: HttpRequest, pk: int) -> CarePlan:
 
 def log_access(request: HttpRequest, subject_type: str, subject_id: int, client_id: int) -> None:
     record_access(request, subject_type=subject_type, subject_id=subject_id, client_id=client_id)
-
-
-def add_service_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def render_form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:

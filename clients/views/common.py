@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest
 
 from caremgmt.access import get_visible_or_404
 from caremgmt.audit import record_access
+from caremgmt.forms import add_service_errors as _add_service_errors  # noqa: F401 (re-exported to the client views)
 from clients.models import (
     Client,
 )
@@ -44,11 +43,3 @@ def log_client_page(request: HttpRequest, client: Client) -> None:
     record_access(
         request, subject_type=f"client:{name}"[:40], subject_id=client.pk, client_id=client.pk
     )
-
-
-def _add_service_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

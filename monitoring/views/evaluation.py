@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from caremgmt.access import get_visible_or_404, require_plan_writer, visible
 from caremgmt.audit import record_access
+from caremgmt.forms import add_service_errors
 from caremgmt.locking import StaleEditError
 from caremgmt.printing.views import print_status_response
 from careplans.models import CarePlan, Goal
@@ -59,14 +60,6 @@ def _line_forms(
     ]
 
 
-def _add_service_errors(form: EvaluationSheetForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _save(
     request: HttpRequest,
     form: EvaluationSheetForm,
@@ -96,7 +89,7 @@ def _save(
         form.after_conflict(error)
         return None, error
     except ValidationError as error:
-        _add_service_errors(form, error)
+        add_service_errors(form, error)
         return None, None
     return saved, None
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from caremgmt.access import get_visible_or_404, require_plan_writer, require_writer, visible
 from caremgmt.audit import record_access
+from caremgmt.forms import add_service_errors
 from caremgmt.locking import StaleEditError
 from caremgmt.printing.views import print_status_response
 from clients.models import Client, Doctor, HospitalStay
@@ -70,14 +71,6 @@ def _log(request: HttpRequest, client_id: int, subject_id: int) -> None:
         subject_id=subject_id,
         client_id=client_id,
     )
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _hospital_url(client_id: int) -> str:
@@ -186,7 +179,7 @@ def admission_new(request: HttpRequest, client_pk: int) -> HttpResponse:
         try:
             services.stay_admit(actor=request.actor, client=client, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "入院を記録しました（入院中）。入院時情報提供書を作成・提供してください。"
@@ -215,7 +208,7 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.stay_discharge(actor=request.actor, stay=stay, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "退院を記録しました。退院後のケアプランの見直しを検討してください。"
@@ -250,7 +243,7 @@ def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = error
             form.after_conflict(error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "入院記録を修正しました。")
             return redirect(_hospital_url(stay.client_id))
@@ -294,7 +287,7 @@ def admission_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = error
             form.after_conflict(error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "入院時情報提供書を保存しました。")
             return redirect("monitoring:admission_sheet", pk=stay.pk)
@@ -351,7 +344,7 @@ def admission_sheet_provided(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = error
             form.after_conflict(error)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             addition = admission_info_addition(
                 stay.admitted_on, saved.provided_on, after_hours=saved.after_hours
@@ -408,7 +401,7 @@ def conference_new(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.conference_record(actor=request.actor, stay=stay, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "退院前カンファレンスを記録しました。")
             return redirect(_hospital_url(stay.client_id))
@@ -437,7 +430,7 @@ def outpatient_new(request: HttpRequest, client_pk: int) -> HttpResponse:
         try:
             services.outpatient_record(actor=request.actor, client=client, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "通院時情報連携を記録しました。")
             return redirect(_hospital_url(client.pk))

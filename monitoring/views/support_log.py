@@ -6,8 +6,6 @@ The log is also the client page's 支援経過 tab (loaded with hx-get into the 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from caremgmt.access import get_visible_or_404, require_plan_writer
 from caremgmt.audit import record_access
+from caremgmt.forms import add_service_errors
 from clients.models import Client
 from monitoring.models import SupportLogEntry
 from monitoring.support_log import printing, selectors, services
@@ -43,14 +42,6 @@ def _client(request: HttpRequest, client_pk: int) -> Client:
 
 def _log(request: HttpRequest, client: Client) -> None:
     record_access(request, subject_type="support_log", subject_id=client.pk, client_id=client.pk)
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _filter(request: HttpRequest) -> tuple[FilterForm, selectors.LogFilter]:
@@ -125,7 +116,7 @@ def support_log(request: HttpRequest, client_pk: int) -> HttpResponse:
                 content=data["content"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if request.htmx:
                 return _render_log(request, client, blank_entry_form(), saved=True)
@@ -164,7 +155,7 @@ def support_log_correct(request: HttpRequest, pk: int) -> HttpResponse:
                     content=data["content"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, "訂正を記録しました（元の記録は訂正済みとして残ります）。"
