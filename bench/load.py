@@ -26,7 +26,7 @@ from __future__ import annotations
 
 # Locust patches the standard library with gevent on import: before anything else. The
 # Django work (seeding, starting the batch) runs in subprocesses, never in this process.
-from locust import HttpUser, between, task  # isort: skip  # noqa: I001
+from locust import FastHttpUser, between, task  # isort: skip  # noqa: I001
 
 import argparse
 import datetime as dt
@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlencode, urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -118,9 +118,10 @@ def form_fields(page: str, action: str) -> list[tuple[str, str]]:
     return parser.fields
 
 
-class CareManager(HttpUser):
+class CareManager(FastHttpUser):
     """One care manager at work. `work` (username → clients with ticket and record ids) and
-    `logins` are set by the runner before the users start."""
+    `logins` are set by the runner before the users start. FastHttpUser (geventhttpclient):
+    the simulated browsers share the server's two cores, so they should cost it little."""
 
     wait_time = between(1, 3)
     work: dict = {}
@@ -132,19 +133,22 @@ class CareManager(HttpUser):
         self.client.get("/login/", name="login page")
         self.client.post(
             "/login/",
-            data={
-                "username": self.username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": self.csrf(),
-            },
+            data=form(
+                {
+                    "username": self.username,
+                    "password": PASSWORD,
+                    "csrfmiddlewaretoken": self.csrf(),
+                }
+            ),
+            headers=FORM,
             name="login",
         )
 
     def csrf(self) -> str:
-        return self.client.cookies.get("csrftoken", "")
+        return next((c.value for c in self.client.cookiejar if c.name == "csrftoken"), "")
 
-    def htmx(self) -> dict:
-        return {"HX-Request": "true", "X-CSRFToken": self.csrf()}
+    def htmx(self, post: bool = False) -> dict:
+        return {"HX-Request": "true", "X-CSRFToken": self.csrf(), **(FORM if post else {})}
 
     @task(3)
     def browse_caseload(self) -> None:
@@ -172,8 +176,8 @@ class CareManager(HttpUser):
         for _ in range(2):  # on, then off again: the ticket ends as it was
             response = self.client.post(
                 f"/billing/tickets/{ticket}/toggle/",
-                data={"cell": f"{row}:planned:{day}", "version": version},
-                headers=self.htmx(),
+                data=form({"cell": f"{row}:planned:{day}", "version": version}),
+                headers=self.htmx(post=True),
                 name="partial: ticket day toggle",
             )
             version = _version(response.text)
@@ -198,8 +202,8 @@ class CareManager(HttpUser):
             return
         with self.client.post(
             url,
-            data=fields,
-            headers={"X-CSRFToken": self.csrf()},
+            data=form(fields),
+            headers={"X-CSRFToken": self.csrf(), **FORM},
             name="page: monitoring record save",
             allow_redirects=False,
             catch_response=True,
@@ -212,19 +216,28 @@ class CareManager(HttpUser):
         pk = random.choice(self.clients)["client"]
         with self.client.post(
             f"/monitoring/clients/{pk}/log/",
-            data={
-                "occurred_on": dt.date.today().isoformat(),
-                "occurred_at": "10:30",
-                "kind": "phone",
-                "counterpart": "長女",
-                "content": "長女より電話。変わりなく過ごしているとのこと。",
-            },
-            headers=self.htmx(),
+            data=form(
+                {
+                    "occurred_on": dt.date.today().isoformat(),
+                    "occurred_at": "10:30",
+                    "kind": "phone",
+                    "counterpart": "長女",
+                    "content": "長女より電話。変わりなく過ごしているとのこと。",
+                }
+            ),
+            headers=self.htmx(post=True),
             name="partial: 第5表 entry",
             catch_response=True,
         ) as response:
             if response.ok and "errorlist" in (response.text or ""):
                 response.failure("entry refused")
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def form(fields: dict | list) -> str:
+    return urlencode(fields)
 
 
 def _version(text: str | None) -> str | None:
@@ -296,7 +309,16 @@ def stop(process: subprocess.Popen | None) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def report(stats, load: tuple[float, float, float], background: str) -> None:  # noqa: ANN001
+def priority(pid: int) -> str:
+    """The worker's nice value and its session's (autogroup) nice, as the kernel has them."""
+    try:
+        group = Path(f"/proc/{pid}/autogroup").read_text().split()[-1]
+    except OSError:
+        group = "?"
+    return f"nice {os.getpriority(os.PRIO_PROCESS, pid)}, session nice {group}"
+
+
+def report(stats, load: tuple[float, float, float], background: str, exceptions: int) -> None:  # noqa: ANN001
     rows = sorted(stats.entries.values(), key=lambda e: e.name)
     print(f"{'endpoint':<38} {'kind':<8} {'n':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>4}")
     partial, page = [], []
@@ -329,9 +351,11 @@ def report(stats, load: tuple[float, float, float], background: str) -> None:  #
             merged.extend(entry)
         return merged.get_response_time_percentile(0.95) or 0.0
 
+    if exceptions:
+        print(f"  {exceptions} exceptions in the simulated users' tasks (counted as errors)")
     print(
         f"p95 partials {p95(partial):.0f} ms, p95 pages {p95(page):.0f} ms, "
-        f"errors {total.num_failures}"
+        f"errors {total.num_failures + exceptions}"
     )
 
 
@@ -406,20 +430,16 @@ def main() -> None:  # noqa: PLR0915
         processes.append(worker)
         wait_port(args.port, web, "gunicorn")
         work = json.loads(django(env, "--manifest"))
-        background = json.loads(django(env, "--start-background"))
         logins = sorted(work)
         CareManager.work = work
         CareManager.logins = itertools.cycle(logins)
         environment = Environment(user_classes=[CareManager], host=f"http://127.0.0.1:{args.port}")
         runner = environment.create_local_runner()
         started_at = time.perf_counter()
-        print(
-            f"load: {args.users} users for {args.seconds} s against {args.workers} gunicorn "
-            f"workers (batch run {background['batch']}, print run {background['print_run']})"
-        )
         runner.start(args.users, spawn_rate=args.users)
-        # The measured window starts once every user is logged in (the morning's logins —
-        # a deliberately slow password hash each — are reported apart).
+        # The morning's logins (a deliberately slow password hash each) come first and are
+        # reported apart; the batch and the print run start once everyone is at work, so they
+        # go on during the whole measured window.
         deadline = time.monotonic() + 120
 
         def login() -> object:
@@ -435,9 +455,17 @@ def main() -> None:  # noqa: PLR0915
             f"p50 {logged.get_response_time_percentile(0.5):.0f} ms, "
             f"p95 {logged.get_response_time_percentile(0.95):.0f} ms (not in the figures below)"
         )
+        background = json.loads(django(env, "--start-background"))
+        print(
+            f"load: {args.users} users for {args.seconds} s against {args.workers} gunicorn "
+            f"workers; Celery worker at {priority(worker.pid)} "
+            f"(batch run {background['batch']}, print run {background['print_run']})"
+        )
         environment.stats.reset_all()
+        window = time.perf_counter()
         gevent.sleep(args.seconds)
         runner.quit()
+        window = time.perf_counter() - window
         load = os.getloadavg()
         status = json.loads(
             django(env, "--status", str(background["batch"]), str(background["print_run"]))
@@ -445,7 +473,9 @@ def main() -> None:  # noqa: PLR0915
         report(
             environment.stats,
             load,
-            f"batch {status['batch']}; print run {status['print_run']}",
+            f"batch {status['batch']}; print run {status['print_run']}, "
+            f"{status['documents'] / window:.1f} documents/s during the window",
+            sum(e["count"] for e in runner.exceptions.values()),
         )
     finally:
         for process in reversed(processes):

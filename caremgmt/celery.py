@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caremgmt.settings")
 
@@ -21,3 +21,14 @@ def _use_django_logging(**_kwargs: object) -> None:
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
+
+
+@worker_init.connect
+def _yield_cpu_to_people(**_kwargs: object) -> None:
+    """Print runs and batches yield the CPU to page requests (caremgmt/priority.py). Sent
+    once in the worker's main process, before its pool processes are forked."""
+    from django.conf import settings
+
+    from caremgmt.priority import lower_priority
+
+    lower_priority(settings.WORKER_NICE)

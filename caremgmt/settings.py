@@ -324,6 +324,10 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 # in Japanese, docs/faults.md) instead of hanging the request.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 5}
 CELERY_TASK_ROUTES = {"*.render_*": {"queue": "pdf"}}
+# Background work (print runs, batches) yields the CPU to people waiting for a page: a
+# worker lowers its own scheduling priority by this much at start (0 = unchanged;
+# caremgmt/priority.py, docs/load.md).
+WORKER_NICE = env_int("WORKER_NICE", 10)
 # Times below are Asia/Tokyo (CELERY_TIMEZONE).
 CELERY_BEAT_SCHEDULE: dict = {
     # 閲覧記録の保存期間経過分: archive then delete, on the 1st of every month at 03:00 JST.

@@ -102,3 +102,17 @@ def test_print_run_completes_after_its_worker_is_killed(
     merge = PrintRunMerge.objects.get(run=run)
     with merge.file.open("rb") as handle:
         assert handle.read() == expected
+
+
+def test_the_real_worker_runs_below_the_web_servers_priority(worker, settings) -> None:  # noqa: ANN001
+    """Print runs and batches yield the CPU to page requests (caremgmt/priority.py): the
+    worker and its pool processes run at WORKER_NICE above the test process."""
+    import os
+
+    import psutil
+
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    expected = min(mine + settings.WORKER_NICE, 19)
+    assert psutil.Process(worker.process.pid).nice() == expected
+    assert worker.children()
+    assert {child.nice() for child in worker.children()} == {expected}
