@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
-from billing.models.office_claim import EvidenceKind, OfficeClaimSettings
+from billing.models.office_claim import DischargeVariant, EvidenceKind, OfficeClaimSettings
+from billing.office_claim.services import variant_problem
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,7 +28,21 @@ class EvidenceForm(forms.Form):
             "invalid": "日付を正しく入力してください。",
         },
     )
+    variant = forms.ChoiceField(
+        label="退院・退所加算の区分",
+        choices=[("", "（退院・退所加算のときに選ぶ）"), *DischargeVariant.choices],
+        required=False,
+        error_messages={"invalid_choice": "退院・退所加算の区分を選んでください。"},
+    )
     note = forms.CharField(label="内容", max_length=300, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "kind" in data and "variant" in data:
+            problem = variant_problem(data["kind"], data["variant"])
+            if problem:
+                self.add_error("variant", problem)
+        return data
 
 
 class SettingsForm(forms.ModelForm):

@@ -28,6 +28,7 @@ from billing.models.delivery import (
 )
 from billing.models.office_claim import (
     ClaimEvidence,
+    DischargeVariant,
     EvidenceKind,
     OfficeClaimSettings,
     StaffMonthFte,
@@ -52,6 +53,7 @@ __all__ = [
     "BenefitManagementSheet",
     "ClaimEvidence",
     "ClaimSubmission",
+    "DischargeVariant",
     "EvidenceKind",
     "OfficeClaimSettings",
     "ProviderActuals",

@@ -93,6 +93,17 @@ class EvidenceKind(models.TextChoices):
     STANDARD_VIOLATION = "standard_violation", "運営基準減算"
 
 
+class DischargeVariant(models.TextChoices):
+    """退院・退所加算の区分 (REFERENCE §12.6). The values are the ones
+    `monitoring.hospital.additions.discharge_addition_variant` returns."""
+
+    I_A = "1i", "Ⅰイ"
+    I_B = "1ro", "Ⅰロ"
+    II_A = "2i", "Ⅱイ"
+    II_B = "2ro", "Ⅱロ"
+    III = "3", "Ⅲ"
+
+
 class ClaimEvidence(models.Model):
     """The proof of a per-client 加算/減算 for a month (date and note), entered by hand until
     the monitoring records provide it; 初回加算 proposals are confirmed here too."""
@@ -107,6 +118,13 @@ class ClaimEvidence(models.Model):
     kind = models.CharField("種類", max_length=20, choices=EvidenceKind.choices)
     proof_on = models.DateField("根拠の日付")
     note = models.CharField("内容", max_length=300, blank=True)
+    variant = models.CharField(
+        "退院・退所加算の区分",
+        max_length=3,
+        choices=DischargeVariant.choices,
+        blank=True,
+        help_text="退院・退所加算のときだけ。空欄の古い行はⅠイで算定します（区分未選択）。",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -119,8 +137,25 @@ class ClaimEvidence(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["client", "month", "kind"], name="claim_evidence_once_per_month"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="discharge") | models.Q(variant=""),
+                name="claim_evidence_variant_only_for_discharge",
+                violation_error_message="区分は退院・退所加算のときだけ選びます。",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.month:%Y-%m}"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind with its 区分 when it has one: 「退院・退所加算（Ⅰロ）」."""
+        if self.kind == EvidenceKind.DISCHARGE and self.variant:
+            return f"{self.get_kind_display()}（{self.get_variant_display()}）"
+        return self.get_kind_display()
+
+    @property
+    def variant_missing(self) -> bool:
+        """A 退院・退所加算 row saved before the 区分 existed (claimed as Ⅰイ)."""
+        return self.kind == EvidenceKind.DISCHARGE and not self.variant

@@ -39,13 +39,35 @@ EVIDENCE_ADDITIONS: dict[str, FixedAddition] = {
     "initial": FixedAddition("initial", "初回加算", "434001"),
     "hospital_1": FixedAddition("hospital_1", "入院時情報連携加算（Ⅰ）", "436125"),
     "hospital_2": FixedAddition("hospital_2", "入院時情報連携加算（Ⅱ）", "436129"),
-    # 退院・退所加算 has five variants (Ⅰイ/Ⅰロ/Ⅱイ/Ⅱロ/Ⅲ); the evidence row has no variant
-    # field yet, so Ⅰイ is claimed [U] — see docs/office_claim.md.
+    # 退院・退所加算: the code follows ClaimEvidence.variant (DISCHARGE_ADDITIONS); a row
+    # without a variant (saved before the field existed) is claimed as Ⅰイ.
     "discharge": FixedAddition("discharge", "退院・退所加算（Ⅰイ）", "436132"),
     "outpatient": FixedAddition("outpatient", "通院時情報連携加算", "436135"),
     "terminal": FixedAddition("terminal", "ターミナルケアマネジメント加算", "436100"),
     "emergency": FixedAddition("emergency", "緊急時等居宅カンファレンス加算", "436133"),
 }
+
+# ClaimEvidence.variant → the 退院・退所加算 code (REFERENCE §12.6; units from the schedule:
+# 450 / 600 / 600 / 750 / 900).
+DISCHARGE_ADDITIONS: dict[str, FixedAddition] = {
+    "1i": FixedAddition("discharge", "退院・退所加算（Ⅰイ）", "436132"),
+    "1ro": FixedAddition("discharge", "退院・退所加算（Ⅰロ）", "436143"),
+    "2i": FixedAddition("discharge", "退院・退所加算（Ⅱイ）", "436144"),
+    "2ro": FixedAddition("discharge", "退院・退所加算（Ⅱロ）", "436145"),
+    "3": FixedAddition("discharge", "退院・退所加算（Ⅲ）", "436146"),
+}
+DISCHARGE_VARIANT_MISSING = (
+    "退院・退所加算の区分が選ばれていません（Ⅰイ 450単位で算定しています）。"
+    "記録を確かめ、取り消して区分を選んで登録し直してください。"
+)
+
+
+def evidence_addition(kind: str, variant: str = "") -> FixedAddition | None:
+    """The fixed 加算 an evidence row of `kind` claims (退院・退所加算: by its variant)."""
+    if kind == "discharge" and variant:
+        return DISCHARGE_ADDITIONS[variant]
+    return EVIDENCE_ADDITIONS.get(kind)
+
 
 # OfficeClaimSettings.specific_office_addition → code.
 SPECIFIC_OFFICE_ADDITIONS: dict[str, FixedAddition] = {

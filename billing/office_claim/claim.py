@@ -305,6 +305,9 @@ def office_month_claim(
             )
             continue
         kinds = {row.kind for row in this_month}
+        discharge_variant = next((row.variant for row in this_month if row.kind == "discharge"), "")
+        if any(row.variant_missing for row in this_month):
+            line.issues.append(additions.DISCHARGE_VARIANT_MISSING)
         line.initial_confirmed = "initial" in kinds
         line.initial_proposal = initial_proposal(
             month=month,
@@ -321,6 +324,7 @@ def office_month_claim(
             end=end,
             settings=settings,
             kinds=kinds,
+            discharge_variant=discharge_variant,
             violation_last_month=any(row.kind == "standard_violation" for row in last_month),
             certification=current,
             provider=provider,
@@ -336,13 +340,19 @@ def office_month_claim(
 
 
 def claim_service_lines(
-    *, band_code: str, settings: OfficeClaimSettings, kinds: set[str], office_number: str
+    *,
+    band_code: str,
+    settings: OfficeClaimSettings,
+    kinds: set[str],
+    office_number: str,
+    discharge_variant: str = "",
 ) -> list[ServiceLine]:
-    """The 43 service lines of one client-month (base, fixed 加算, percentage items)."""
+    """The 43 service lines of one client-month (base, fixed 加算, percentage items).
+    `discharge_variant` is the 退院・退所加算 evidence's 区分 ("" = not chosen: Ⅰイ)."""
     codes = [band_code]
-    for kind, item in additions.EVIDENCE_ADDITIONS.items():
+    for kind in additions.EVIDENCE_ADDITIONS:
         if kind in kinds:
-            codes.append(item.code)
+            codes.append(additions.evidence_addition(kind, discharge_variant).code)
     specific = additions.SPECIFIC_OFFICE_ADDITIONS.get(settings.specific_office_addition or "")
     if specific is not None:
         codes.append(specific.code)
@@ -362,6 +372,7 @@ def _price_line(
     end: dt.date,
     settings: OfficeClaimSettings,
     kinds: set[str],
+    discharge_variant: str,
     violation_last_month: bool,
     certification,  # noqa: ANN001
     provider: Provider,
@@ -390,7 +401,11 @@ def _price_line(
         benefit_rate=100,
         providers=[provider],
         service_lines=claim_service_lines(
-            band_code=base.code, settings=settings, kinds=kinds, office_number=provider.number
+            band_code=base.code,
+            settings=settings,
+            kinds=kinds,
+            office_number=provider.number,
+            discharge_variant=discharge_variant,
         ),
     )
     result = calculate_client_month(client_month, schedule)

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from billing.models.office_claim import (
     ClaimEvidence,
+    DischargeVariant,
     EvidenceKind,
     OfficeClaimSettings,
     StaffMonthFte,
@@ -24,6 +25,8 @@ from caremgmt.models.organization import Role
 
 CLAIM_WRITER_ROLES = frozenset({Role.OFFICE_MANAGER, Role.CLERK})
 STALE_SETTINGS = "settings_stale"
+VARIANT_REQUIRED = "退院・退所加算の区分を選んでください。"
+VARIANT_NOT_ALLOWED = "区分は退院・退所加算のときだけ選びます。"
 
 
 class StaleSettingsError(Exception):
@@ -57,11 +60,28 @@ def require_manager(actor: Actor | None) -> None:
         raise Http404("見つかりません。")
 
 
+def variant_problem(kind: str, variant: str) -> str:
+    """The field message when the 区分 does not fit the kind ("" when it does)."""
+    if kind == EvidenceKind.DISCHARGE and variant not in DischargeVariant.values:
+        return VARIANT_REQUIRED
+    if kind != EvidenceKind.DISCHARGE and variant:
+        return VARIANT_NOT_ALLOWED
+    return ""
+
+
 @transaction.atomic
 def add_evidence(
-    *, actor: Actor, client_id: int, month: dt.date, kind: str, proof_on: dt.date, note: str
+    *,
+    actor: Actor,
+    client_id: int,
+    month: dt.date,
+    kind: str,
+    proof_on: dt.date,
+    note: str,
+    variant: str = "",
 ) -> ClaimEvidence:
-    """Record the proof of a 加算/減算 (or confirm 初回加算) for a client-month."""
+    """Record the proof of a 加算/減算 (or confirm 初回加算) for a client-month. 退院・退所加算
+    needs its 区分 (`variant`, which decides the code claimed); other kinds take none."""
     from clients.models import Client
 
     require_claim_writer(actor)
@@ -70,6 +90,9 @@ def add_evidence(
         raise Http404("見つかりません。")
     if kind not in EvidenceKind.values:
         raise ValidationError({"kind": "種類を選んでください。"})
+    problem = variant_problem(kind, variant)
+    if problem:
+        raise ValidationError({"variant": problem})
     end = month.replace(day=days_in_month(month))
     if not month <= proof_on <= end:
         raise ValidationError(
@@ -87,6 +110,7 @@ def add_evidence(
                 kind=kind,
                 proof_on=proof_on,
                 note=note[:300],
+                variant=variant,
                 created_by=actor.staff,
             )
     except IntegrityError as error:  # saved by someone else in between

@@ -94,6 +94,7 @@ def _render_page(
             "sees_office": actor.sees_whole_office,
             "evidence_form": evidence_form,
             "evidence_kinds": EvidenceForm.base_fields["kind"].choices,
+            "evidence_variants": EvidenceForm.base_fields["variant"].choices,
             "fte_rows": [
                 {
                     "staff_id": load.staff_id,
@@ -144,13 +145,14 @@ def office_claim_evidence(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"],
                 proof_on=data["proof_on"],
                 note=data["note"],
+                variant=data["variant"],
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 for problem in problems:
                     form.add_error(field if field in form.fields else None, problem)
         else:
-            messages.success(request, f"{row.get_kind_display()}を登録しました。")
+            messages.success(request, f"{row.kind_label}を登録しました。")
             return redirect(_page_url(month, f"client-{row.client_id}"))
     elif "client" in form.errors:
         raise Http404("見つかりません。")

@@ -11,8 +11,9 @@ allows one row per client × month × kind).
   (Ⅰ before Ⅱ); only one of hospital_1 / hospital_2 per month. proof_on = provided_on,
   which may fall in the next month (admitted on the 31st, provided on the 2nd).
 - 退院・退所加算: the discharge month, once the stay is discharged; the best variant among
-  the month's discharges (one per stay, one row per month). The variant goes in the note:
-  billing still claims Ⅰイ (billing.office_claim.additions).
+  the month's discharges (one per stay, one row per month). The variant goes in the row's
+  `variant` (the code billing claims, billing.office_claim.additions) and in the note; a
+  liaison recorded later moves it (Ⅰイ → Ⅰロ when a conference is added).
 - 通院時情報連携加算: the month of the visit, once per month (the first visit is the proof).
 """
 
@@ -43,6 +44,7 @@ class Proof:
     kind: str
     proof_on: dt.date
     note: str
+    variant: str = ""  # 退院・退所加算 only
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -101,7 +103,7 @@ def _discharge_proof(client_id: int, month: dt.date) -> Proof | None:
         )
         units = DISCHARGE_VARIANTS[variant]
         if best is None or units > best[0]:
-            best = (units, Proof("discharge", stay.discharged_on, note))
+            best = (units, Proof("discharge", stay.discharged_on, note, variant))
     return best[1] if best else None
 
 
@@ -168,11 +170,12 @@ def refresh_client_month(*, client_id: int, month: dt.date, staff) -> None:  # n
                 kind=kind,
                 proof_on=proof.proof_on,
                 note=note,
+                variant=proof.variant,
                 created_by=staff,
             )
-        elif (row.proof_on, row.note) != (proof.proof_on, note):
-            row.proof_on, row.note = proof.proof_on, note
-            row.save(update_fields=["proof_on", "note"])
+        elif (row.proof_on, row.note, row.variant) != (proof.proof_on, note, proof.variant):
+            row.proof_on, row.note, row.variant = proof.proof_on, note, proof.variant
+            row.save(update_fields=["proof_on", "note", "variant"])
 
 
 def refresh_client_months(*, client_id: int, days: Iterable[dt.date | None], staff) -> None:  # noqa: ANN001

@@ -252,8 +252,9 @@ def test_discharge_evidence_in_the_discharge_month_once_discharged(actor, record
     assert _evidence(record) == []  # not yet discharged
     services.stay_discharge(actor=actor, stay=stay, discharged_on=D(2026, 11, 5), today=TODAY)
     assert _evidence(record) == [(D(2026, 11, 1), "discharge", D(2026, 11, 5))]
-    note = ClaimEvidence.objects.get().note
-    assert "（Ⅱロ）" in note and "連携2回・カンファレンス1回" in note
+    row = ClaimEvidence.objects.get()
+    assert "（Ⅱロ）" in row.note and "連携2回・カンファレンス1回" in row.note
+    assert row.variant == "2ro"
     assert [e["event"] for e in events] == [
         "admitted",
         "discharge_conference",
@@ -262,7 +263,8 @@ def test_discharge_evidence_in_the_discharge_month_once_discharged(actor, record
     ]
     # A conference recorded after discharge (held before it) updates the variant.
     _conference(actor, stay, D(2026, 11, 4), kind="interview")
-    assert "（Ⅲ）" in ClaimEvidence.objects.get().note
+    row = ClaimEvidence.objects.get()
+    assert "（Ⅲ）" in row.note and row.variant == "3"
 
 
 def test_conference_outside_the_stay_is_refused(actor, record) -> None:  # noqa: ANN001
