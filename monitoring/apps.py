@@ -9,4 +9,8 @@ class MonitoringConfig(AppConfig):
     def ready(self) -> None:
         # Listeners of caremgmt.events.client_event: the automatic 支援経過 entries and the
         # work-queue refresh of the client.
-        from monitoring import signals_support_log, signals_work  # noqa: F401
+        from monitoring import claim_proposals, signals_support_log, signals_work  # noqa: F401
+
+        # The office claim's 運営基準減算 proposals for months without monitoring (billing
+        # may not import monitoring, so monitoring registers into billing's registry).
+        claim_proposals.register()

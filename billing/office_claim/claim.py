@@ -28,7 +28,7 @@ from billing.calc.types import ClientMonth, Provider, ServiceLine
 from billing.fee_schedule import cached_fee_schedule
 from billing.models import BenefitManagementSheet, ServiceTicket
 from billing.models.office_claim import ClaimEvidence, OfficeClaimSettings, StaffMonthFte
-from billing.office_claim import additions
+from billing.office_claim import additions, proposals
 from billing.office_claim.bands import (
     BAND_LABELS,
     CARE_LEVELS,
@@ -64,6 +64,7 @@ class ClaimLine:
     reasons: list[str] = field(default_factory=list)
     initial_proposal: str = ""  # why 初回加算 is proposed ("" = not proposed)
     initial_confirmed: bool = False
+    violation_proposal: str = ""  # why 運営基準減算 is proposed (proposals.py; "" = not)
     evidence: list[ClaimEvidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # 公費 / 給付制限 from the register
     issues: list[str] = field(default_factory=list)
@@ -236,7 +237,7 @@ def initial_proposal(
 
 # --- the month -------------------------------------------------------------------------------
 def office_month_claim(
-    office, month: dt.date, regional_grade: str | None = None
+    office, month: dt.date, regional_grade: str | None = None, *, with_proposals: bool = False
 ) -> OfficeMonthClaim:  # noqa: ANN001
     from caremgmt.regional_grades import regional_grade_on
 
@@ -334,6 +335,8 @@ def office_month_claim(
         if not statuses & BILLABLE_SHEET_STATUSES:
             line.reasons.append(NO_SHEET)
         line.billable = not line.reasons
+    if with_proposals:  # the registered sources' fixed queries (proposals.py)
+        proposals.propose_on_lines(lines, month=month, evidence=evidence)
     return OfficeMonthClaim(
         month=month, settings=settings, bands=band_result, lines=lines, regional_grade=grade
     )

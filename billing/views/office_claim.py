@@ -1,7 +1,8 @@
 """billing views: 居宅介護支援費 — the office's own claim of a month (issue 11 §4).
 
 * `office_claim`           the month: 取扱件数 band table, per-client lines (codes, units,
-                           yen, 請求不可), 初回加算 proposals, evidence entry, 常勤換算 form.
+                           yen, 請求不可), 初回加算 and 運営基準減算 proposals, evidence
+                           entry, 常勤換算 form.
                            事務・管理者・監査 see the office; care managers see their own
                            clients' lines, read-only. Logged as one SEARCH row.
 * `office_claim_evidence`  POST: add (or delete) 加算 evidence of a client-month (事務・管理者).
@@ -62,7 +63,7 @@ def _render_page(
 ) -> HttpResponse:
     actor = request.actor
     office = actor.office
-    claim = office_month_claim(office, month)
+    claim = office_month_claim(office, month, with_proposals=True)
     lines = claim.lines
     if not actor.sees_whole_office:
         staff = actor.staff
@@ -87,6 +88,7 @@ def _render_page(
             "month": month,
             "claim": claim,
             "lines": lines,
+            "violation_lines": [line for line in lines if line.violation_proposal],
             "reduced": reduced,
             "band_labels": BAND_LABELS,
             "writer": writer,
