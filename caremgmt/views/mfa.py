@@ -140,11 +140,18 @@ def totp(request: HttpRequest) -> HttpResponse:
 
 
 def recovery(request: HttpRequest) -> HttpResponse:
-    """POST: new recovery codes (the old ones stop working); GET: show them, once."""
+    """POST: new recovery codes (the old ones stop working); GET: show them, once.
+    POST `after=passkey` comes from the setup page once a passkey is registered (the passkey
+    API itself is the library's): like a confirmed authenticator app, the first device gets
+    recovery codes, and existing codes are kept."""
     if request.method == "POST":
         if not mfa.primary_devices(request.user):
             messages.error(request, "先に認証アプリかパスキーを登録してください。")
             return redirect("mfa_setup")
+        if request.POST.get("after") == "passkey":
+            messages.success(request, "パスキーを登録しました。")
+            if mfa.recovery_device(request.user):
+                return redirect("mfa_setup")
         request.session[SESSION_CODES_KEY] = mfa.new_recovery_codes(request.user)
         return redirect("mfa_recovery")
     codes = request.session.get(SESSION_CODES_KEY)

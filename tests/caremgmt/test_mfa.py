@@ -10,9 +10,12 @@ import pytest
 import time_machine
 from django.test import Client as HttpClient
 from django.urls import reverse
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from caremgmt import mfa
 from caremgmt.models import Role
@@ -194,3 +197,66 @@ def test_passkey_endpoints_refuse_passwordless_login(sato) -> None:  # noqa: ANN
     """Passkeys are a second factor only: without the password step nothing starts."""
     response = HttpClient().post(reverse("otp_webauthn:credential-authentication-begin"))
     assert response.status_code in (302, 403)
+
+
+# --- Passkeys (the browser ceremony itself: tests/e2e/test_passkey.py) -----------------------
+
+
+def passkey_for(staff) -> WebAuthnCredential:  # noqa: ANN001
+    return WebAuthnCredential.objects.create(
+        user=staff,
+        name="",
+        confirmed=True,
+        credential_id=b"cred-" + staff.username.encode(),
+        public_key=b"not-a-real-key",
+    )
+
+
+def verified_client(login, staff, device) -> HttpClient:  # noqa: ANN001
+    """A session that passed the second step with `device`, as the passkey API leaves it."""
+    http = login(staff)
+    session = http.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return http
+
+
+def test_first_passkey_gets_recovery_codes_shown_once(sato, login) -> None:  # noqa: ANN001
+    passkey = passkey_for(sato)
+    http = verified_client(login, sato, passkey)
+    response = http.post(reverse("mfa_recovery"), {"after": "passkey"})
+    assert response["Location"] == reverse("mfa_recovery")
+    page = http.get(reverse("mfa_recovery")).content.decode()
+    assert "パスキーを登録しました。" in page
+    tokens = list(StaticToken.objects.filter(device__user=sato).values_list("token", flat=True))
+    assert len(tokens) == 10 and all(token in page for token in tokens)
+
+
+def test_another_passkey_keeps_the_recovery_codes(sato, device, login) -> None:  # noqa: ANN001
+    codes = mfa.new_recovery_codes(sato)
+    passkey = passkey_for(sato)
+    http = verified_client(login, sato, passkey)
+    response = http.post(reverse("mfa_recovery"), {"after": "passkey"})
+    assert response["Location"] == reverse("mfa_setup")
+    kept = set(StaticToken.objects.filter(device__user=sato).values_list("token", flat=True))
+    assert kept == set(codes)
+    page = http.get(reverse("mfa_setup")).content.decode()
+    assert "パスキーを登録しました。" in page
+    assert f"{timezone.localdate(passkey.created_at):%Y年%-m月%-d日} 登録" in page
+
+
+def test_passkey_pages_load_the_japanese_script_not_the_english_catalog(sato, login) -> None:  # noqa: ANN001
+    """The library has no Japanese catalog; static/js/passkey.js provides gettext() and must
+    come before the library's module script, and the library's jsi18n must not replace it."""
+    http = login(sato)
+    setup = http.get(reverse("mfa_setup")).content.decode()
+    assert 'id="otp_webauthn_config"' in setup
+    assert setup.index("js/passkey.js") < setup.index("otp_webauthn_register.js")
+    assert reverse("otp_webauthn:js-i18n-catalog") not in setup
+    assert 'id="passkey-registered-form"' in setup
+    passkey = passkey_for(sato)
+    assert passkey.pk
+    verify = login(sato).get(reverse("mfa_verify")).content.decode()
+    assert verify.index("js/passkey.js") < verify.index("otp_webauthn_auth.js")
+    assert reverse("otp_webauthn:js-i18n-catalog") not in verify
+    assert "パスキーで確認" in verify
