@@ -127,10 +127,13 @@ def weekly_service(
 def support_item(page, content: str, service: str, provider: str, frequency: str) -> None:  # noqa: ANN001
     page.get_by_role("link", name="＋援助内容").first.click()
     field(page, "サービス内容").fill(content)
+    # htmx wires the サービス種別 select once the new page has loaded; a change before that (a
+    # loaded machine, a fast robot) would never reach the server.
+    page.wait_for_load_state("load")
     providers = field(page, "事業所（※2）")
     providers.evaluate("select => { select.dataset.stale = '1'; }")
     field(page, "サービス種別").select_option(label=service)  # htmx swaps in a narrowed 事業所
-    expect(providers).not_to_have_attribute("data-stale", "1")
+    expect(providers).not_to_have_attribute("data-stale", "1", timeout=15_000)
     providers.select_option(label=provider)
     field(page, "頻度").fill(frequency)
     page.get_by_role("button", name="保存する").click()
