@@ -17,13 +17,24 @@ DIRECTORY_ROUTES, the billing and monitoring route modules). For each route, one
    did not before, no version became the injected one, and the other office's rows are
    untouched in every column.
 
+4. every row the POST created or changed (in a table with an office path, `scope_office_path`)
+   is visible to the user who posted (`caremgmt.access.visible`): it belongs to their office
+   and, for a care manager, to their caseload — not to the injected office, client or staff.
+
 A route that is not walked must be in EXEMPT with its reason; `test_every_route_is_walked`
 fails on a new route that is in neither.
+
+A route whose page renders its own form with fields must save in the walk (302 or
+HX-Redirect, and a row written): edit forms save with the values they were loaded with,
+create forms with their FILL values. A form that cannot save here is in NOT_SAVED with the
+reason; a new form in neither fails its walk case, and a NOT_SAVED route that starts saving
+fails too (move it to FILL).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +46,8 @@ from django.urls import reverse
 
 from tests.clients.test_scoping import CLIENT_ROUTES, DIRECTORY_ROUTES, POST_ONLY
 from tests.conftest import World
-from tests.test_route_locking import _errors, _FormReader
+from tests.mass_assignment_fill import FILL
+from tests.test_route_locking import _FormReader
 from tests.test_route_scoping import ROUTES, _route_names
 
 EXEMPT: dict[str, str] = {
@@ -45,6 +57,8 @@ EXEMPT: dict[str, str] = {
 }
 
 APPS = ("caremgmt", "clients", "careplans", "billing", "monitoring")
+# The user's own two-factor devices: a save there counts as a write (mfa_totp).
+DEVICE_APPS = ("otp_totp", "otp_static")
 # Columns that say who owns a row, where it belongs, and where it stands.
 GUARDED = (
     "office_id",
@@ -63,36 +77,20 @@ STATE_MOVES: dict[str, set[str]] = {
     "billing:ticket_deliver": {"status"},  # 交付: the ticket moves to delivered
     "monitoring:discharge": {"status"},  # 退院: the client moves back from hospitalized
     "printing:retry": {"status"},  # a failed print job is queued again
+    "clients:status": {"status"},  # 状態の変更: the client moves to ended (its FILL)
+    "clients:contract": {"status"},  # 契約: the client moves from 相談中 to 契約中
+    # 担当者会議 (held or not held with its reason): the 原案 moves to 会議済み.
+    "careplans:meeting_new": {"status"},
+    "careplans:no_meeting": {"status"},
+    "careplans:confirm": {"status"},  # 同意・交付: the 原案 becomes the confirmed plan
+    "monitoring:admission_new": {"status"},  # 入院: the client moves to hospitalized
 }
 INJECTED_STATUS = "terminated"
 
 
-# Create forms render empty: these values make the POST a real save (asserted), so the extra
-# fields reach the save path instead of stopping at validation.
-FILL: dict[str, dict[str, str]] = {
-    "clients:intake": {
-        "consultation-consulted_on": "2026-11-20",
-        "consultation-route": "community_center",
-        "consultation-chief_complaint": "一人暮らしで買い物が難しい",
-        "client-name": "井上 和子",
-        "client-name_kana": "いのうえ かずこ",
-        "client-birth_date": "1938-05-05",
-        "client-sex": "2",
-        "client-insurer_number": "131011",
-        "client-insurer_name": "千代田区",
-        "client-insured_number": "0001234567",
-        "client-living_situation": "alone",
-    },
-    "clients:contact_add": {
-        "name": "井上 花子",
-        "name_kana": "いのうえ はなこ",
-        "relationship": "長女",
-        "phone": "03-1234-5678",
-    },
-    "careplans:need_add": {"text": "自宅で入浴したい"},
-    "careplans:activity_add": {"starts_at": "07:00", "activity": "起床"},
-    "monitoring:support_log": {"counterpart": "本人", "content": "電話で体調を確認した。"},
-}
+# Forms on their own page that the walk cannot save, and why (the walk still proves the
+# extra fields change nothing). A form in neither FILL nor here fails its walk case.
+NOT_SAVED: dict[str, str] = {}
 
 
 def _staff_only(world: World) -> dict[str, Any]:
@@ -256,18 +254,103 @@ def _problems(
     return problems
 
 
+@functools.cache
+def _all_models() -> list[type[models.Model]]:
+    """Every table of the project except change history and the access log (which a page
+    view writes; it is checked like any row below, but is not a save)."""
+    import pghistory.models
+
+    return [
+        model
+        for label in (*APPS, *DEVICE_APPS)
+        for model in apps.get_app_config(label).get_models()
+        if not issubclass(model, pghistory.models.Event)
+        and not model._meta.proxy
+        and model._meta.label != "caremgmt.AccessLog"
+    ]
+
+
+def _row_ids() -> dict[str, set[Any]]:
+    return {
+        model._meta.label: set(model._default_manager.values_list("pk", flat=True))
+        for model in _all_models()
+    }
+
+
+def _written(
+    ids_before: dict[str, set[Any]],
+    ids_after: dict[str, set[Any]],
+    before: dict[tuple[str, Any], dict[str, Any]],
+    after: dict[tuple[str, Any], dict[str, Any]],
+) -> dict[str, set[Any]]:
+    """Rows the POST created (any table) or changed (a guarded column, the version included)."""
+    written: dict[str, set[Any]] = {
+        label: ids - ids_before.get(label, set()) for label, ids in ids_after.items()
+    }
+    for (label, pk), row in after.items():
+        if label != "caremgmt.AccessLog" and before.get((label, pk), row) != row:
+            written.setdefault(label, set()).add(pk)
+    return {label: pks for label, pks in written.items() if pks}
+
+
+def _not_visible_to(staff: Any, written: dict[str, set[Any]]) -> dict[str, list[Any]]:
+    """Written rows the posting user cannot see: another office's, or another caseload's; a
+    row of one staff member's own (a device, a notification setting) must be the poster's."""
+    from caremgmt.access import actor_for, visible
+
+    actor = actor_for(staff)
+    outside = {}
+    for label, pks in written.items():
+        model = apps.get_model(label)
+        if getattr(model, "scope_office_path", None) is None:
+            columns = {f.attname for f in model._meta.concrete_fields} & {"staff_id", "user_id"}
+            for column in columns:
+                others = model._default_manager.filter(pk__in=pks).exclude(**{column: staff.pk})
+                if others.exists():
+                    outside[label] = sorted(others.values_list("pk", flat=True))
+            continue
+        seen = set(
+            visible(model._default_manager.filter(pk__in=pks), actor).values_list("pk", flat=True)
+        )
+        if pks - seen:
+            outside[label] = sorted(pks - seen)
+    return outside
+
+
+def _fill(name: str, world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The route's FILL values; a callable FILL first makes what the form needs (the objects
+    exist before the snapshot, so they count as pre-existing rows)."""
+    fill = FILL.get(name, {})
+    return fill(world, kwargs) if callable(fill) else dict(fill)
+
+
+def _messages(html: str) -> list[str]:
+    """The page's field and form errors as text (a form error may hold several <p>)."""
+    blocks = re.findall(r'class="(?:field|form)-error"[^>]*>(.*?)</(?:div|p|span|ul)>', html, re.S)
+    return [re.sub(r"<[^>]+>", " ", block).strip() for block in blocks]
+
+
+def _renders_form(form: dict[str, list[str]] | None) -> bool:
+    return bool(form and set(form) - {"csrfmiddlewaretoken"})
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", WALKED)
 def test_extra_fields_change_nothing(world, login, name) -> None:  # noqa: ANN001
     kwargs_of, method, data = _how(name)
-    url = reverse(name, kwargs=kwargs_of(world))
+    kwargs = kwargs_of(world)
+    url = reverse(name, kwargs=kwargs)
+    fill = _fill(name, world, kwargs)
     foreign = _foreign_world(world)
-    http = login(world.care_manager)
+    staff = world.care_manager
+    http = login(staff)
     shown: set[str] = set()
+    form = None
     if method == "get":
         page = http.get(url)
         if page.status_code in (403, 404):  # a 管理者 (or 事務) route: its own actor
-            http = login(world.manager)
+            staff = world.manager
+            http = login(staff)
             page = http.get(url)
         # Downloads may stream or answer 404/410 (no file); 405: a POST-only route.
         html = page.status_code == 200 and "html" in page.get("Content-Type", "")
@@ -275,23 +358,72 @@ def test_extra_fields_change_nothing(world, login, name) -> None:  # noqa: ANN00
         if form is not None:
             data = form
             shown = set(form)
-    data.update(FILL.get(name, {}))
+    data.update({key: value() if callable(value) else value for key, value in fill.items()})
     extra = {k: v for k, v in _injected(world, foreign, _prefixes(data)).items() if k not in data}
     foreign_before = _foreign_rows(world, foreign)
-    before = _snapshot()
+    before, ids_before = _snapshot(), _row_ids()
 
     response = http.post(url, {**data, **extra})
 
     assert response.status_code < 500, (name, response.status_code)
+    after, ids_after = _snapshot(), _row_ids()
+    written = _written(ids_before, ids_after, before, after)
+    saved = (response.status_code == 302 or "HX-Redirect" in response) and bool(written)
+    errors = [] if response.streaming else _messages(response.content.decode())
     if name in FILL:  # the save went through
-        assert response.status_code == 302 or "HX-Redirect" in response, (
-            response.status_code,
-            _errors(response.content.decode()),
+        assert saved, (response.status_code, errors, written)
+    if _renders_form(form):  # every form saves in the walk, or says why it cannot
+        assert saved or name in NOT_SAVED, (
+            f"{name}: the form did not save ({response.status_code}, {errors}); "
+            "add FILL values that make it save, or a NOT_SAVED reason"
         )
-    after = _snapshot()
+        assert not (saved and name in NOT_SAVED), f"{name} saves now: drop it from NOT_SAVED"
     problems = _problems(name, before, after, shown, _references(world, foreign))
     assert not problems, f"{name}: {problems}"
     assert _foreign_rows(world, foreign) == foreign_before
+    assert not _not_visible_to(staff, written), f"{name}: {_not_visible_to(staff, written)}"
+
+
+def test_written_rows_are_the_new_ones_and_the_changed_ones() -> None:
+    key = ("clients.Client", 1)
+    before = {key: {"office_id": 1, "version": 3}, ("caremgmt.AccessLog", 5): {"office_id": 1}}
+    after = {
+        key: {"office_id": 1, "version": 4},  # saved: the version moved
+        ("caremgmt.AccessLog", 5): {"office_id": 1},
+        ("caremgmt.AccessLog", 6): {"office_id": 1},  # a page view, not a save
+    }
+    ids_before = {"careplans.Goal": {1}, "clients.Client": {1}}
+    ids_after = {"careplans.Goal": {1, 2}, "clients.Client": {1}}  # a new goal (no guarded column)
+    written = _written(ids_before, ids_after, before, after)
+    assert written == {"careplans.Goal": {2}, "clients.Client": {1}}
+    assert _written(ids_before, ids_before, before, before) == {}
+
+
+@pytest.mark.django_db
+def test_the_visibility_check_sees_rows_outside_the_posters_scope(world) -> None:  # noqa: ANN001
+    from monitoring.models import NotificationPreference
+    from tests.factories import ClientFactory
+
+    own = ClientFactory(office=world.office, care_manager=world.care_manager)
+    colleagues = ClientFactory(office=world.office, care_manager=world.colleague)
+    foreign = ClientFactory(office=world.other_office, care_manager=world.outsider)
+    written = {"clients.Client": {own.pk, colleagues.pk, foreign.pk}}
+    outside = _not_visible_to(world.care_manager, written)
+    assert outside == {"clients.Client": sorted([colleagues.pk, foreign.pk])}
+    assert _not_visible_to(world.manager, written) == {"clients.Client": [foreign.pk]}
+    mine = NotificationPreference.objects.create(staff=world.care_manager)
+    theirs = NotificationPreference.objects.create(staff=world.outsider)
+    preferences = {"monitoring.NotificationPreference": {mine.pk, theirs.pk}}
+    assert _not_visible_to(world.care_manager, preferences) == {
+        "monitoring.NotificationPreference": [theirs.pk]
+    }
+
+
+def test_not_saved_and_fill_name_walked_routes() -> None:
+    assert set(NOT_SAVED) <= set(WALKED), sorted(set(NOT_SAVED) - set(WALKED))
+    assert set(FILL) <= set(WALKED), sorted(set(FILL) - set(WALKED))
+    assert not set(NOT_SAVED) & set(FILL), sorted(set(NOT_SAVED) & set(FILL))
+    assert all(reason.strip() for reason in NOT_SAVED.values())
 
 
 def test_the_comparison_catches_each_kind_of_change() -> None:
