@@ -141,6 +141,38 @@ def _totp_code(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
     return {"code": code}
 
 
+def _toggle_day(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """利用票のセル: one click on 12/2 of the home-help row's 予定 (without htmx: a redirect)."""
+    from billing.models import ServiceTicket
+
+    ticket = ServiceTicket.objects.get(pk=kwargs["pk"])
+    row = ticket.rows.get(service_code="111211")
+    return {"cell": f"{row.pk}:planned:2", "version": str(ticket.version)}
+
+
+def _check_ack(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """警告の確認: the first warning the ticket's checks show that may be acknowledged."""
+    from billing.models import ServiceTicket
+    from billing.tickets.checks import ticket_warnings
+    from billing.tickets.compute import ticket_figures
+
+    ticket = ServiceTicket.objects.get(pk=kwargs["pk"])
+    warning = next(w for w in ticket_warnings(ticket, ticket_figures(ticket)) if w.acknowledgeable)
+    return {"rule": warning.rule, "subject_key": warning.subject_key, "note": "事業所に確認済み"}
+
+
+def _provider_report(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """事業所からの報告書: a small PDF (a fresh upload object for each read)."""
+
+    def upload() -> Any:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        pdf = b"%PDF-1.4\n%%EOF\n"
+        return SimpleUploadedFile("報告書.pdf", pdf, content_type="application/pdf")
+
+    return {"month": "2026-05", "received_on": "2026-05-31", "note": "5月分", "file": upload}
+
+
 # Create forms render empty: these values make the POST a real save (asserted), so the extra
 # fields reach the save path instead of stopping at validation.
 FILL: dict[str, dict[str, str] | Callable[[World, dict[str, Any]], dict[str, Any]]] = {
@@ -218,6 +250,11 @@ FILL: dict[str, dict[str, str] | Callable[[World, dict[str, Any]], dict[str, Any
     "clients:status": {"status": "ended", "changed_on": "2026-11-20", "end_reason": "moved"},
     "careplans:need_add": {"text": "自宅で入浴したい"},
     "mfa_totp": _totp_code,
+    # POST-only routes (their form is on another page): the fields that form sends.
+    "billing:ticket_toggle": _toggle_day,
+    "billing:ticket_check_ack": _check_ack,
+    "monitoring:record_review": {"assessed_on": "2026-05-13", "reason": "condition_change"},
+    "monitoring:report_upload": _provider_report,
     "billing:ticket_row_add": _ticket_row,
     "billing:ticket_row_copy": {"weekdays": ["3", "5"]},  # the row again on 水・金
     "careplans:plan_new": _plan_new,
