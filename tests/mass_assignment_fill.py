@@ -173,6 +173,54 @@ def _provider_report(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
     return {"month": "2026-05", "received_on": "2026-05-31", "note": "5月分", "file": upload}
 
 
+def _claim_evidence(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """居宅介護支援費の根拠: 通院時情報連携加算 for a client of the care manager, 2026-11."""
+    from tests.factories import ClientFactory
+
+    client = ClientFactory(office=world.office, care_manager=world.care_manager)
+    return {
+        "month": "2026-11",
+        "client": client.pk,
+        "kind": "outpatient",
+        "proof_on": "2026-11-20",
+        "note": "受診に同行し主治医へ情報提供",
+    }
+
+
+def _claim_fte(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """常勤換算 of 2026-11 for the office's care managers (the fields name each staff id);
+    plus a value for the other office's manager, which must be ignored."""
+    from caremgmt.models import Membership
+
+    staff_ids = Membership.objects.filter(
+        office=world.office, role__in=("care_manager", "chief_care_manager")
+    ).values_list("staff_id", flat=True)
+    return {
+        "month": "2026-11",
+        **{f"fte_{pk}": "1.0" for pk in staff_ids},
+        **{f"loaded_{pk}": "" for pk in staff_ids},
+        f"fte_{world.outsider.pk}": "1.0",
+    }
+
+
+def _presubmission_ack(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """提出前チェックの確認 (the ticket is named in the body): a clean 2026-12 month of the care
+    manager's client whose 実績 then has one day more than the plan (実績が予定を超える, the one
+    warning that may be acknowledged)."""
+    from tests.billing.test_presubmission import _clean_month
+
+    _tw, ticket = _clean_month(world)
+    row = ticket.rows.get(service_code="111211")
+    row.actual_days = sorted({*row.actual_days, 5})
+    row.save()
+    return {
+        "ticket": ticket.pk,
+        "rule": "actuals_over_plan",
+        "subject_key": f"row:{row.pk}",
+        "note": "事業所に確認済み",
+    }
+
+
 # Create forms render empty: these values make the POST a real save (asserted), so the extra
 # fields reach the save path instead of stopping at validation.
 FILL: dict[str, dict[str, str] | Callable[[World, dict[str, Any]], dict[str, Any]]] = {
@@ -255,6 +303,9 @@ FILL: dict[str, dict[str, str] | Callable[[World, dict[str, Any]], dict[str, Any
     "billing:ticket_check_ack": _check_ack,
     "monitoring:record_review": {"assessed_on": "2026-05-13", "reason": "condition_change"},
     "monitoring:report_upload": _provider_report,
+    "billing:office_claim_evidence": _claim_evidence,
+    "billing:office_claim_fte": _claim_fte,
+    "billing:presubmission_ack": _presubmission_ack,
     "billing:ticket_row_add": _ticket_row,
     "billing:ticket_row_copy": {"weekdays": ["3", "5"]},  # the row again on 水・金
     "careplans:plan_new": _plan_new,
