@@ -221,6 +221,129 @@ def _presubmission_ack(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _filed(world: World, *, submitted: bool = False, returned: bool = False) -> tuple[Any, Any]:
+    """A 2026-12 給付管理票 file of the office (the batch without the pre-submission gate, as
+    tests/billing/test_returns_views.py makes it), optionally 提出済 and 返戻."""
+    import datetime as dt
+
+    from django.test import override_settings
+
+    from billing.benefit import batch
+    from billing.models.benefit import BenefitManagementSheet
+    from billing.returns import services
+    from billing.tickets.generate import generate_ticket
+    from caremgmt.access import actor_for
+    from tests.billing.ticket_world import make_ticket_world
+
+    month = dt.date(2026, 12, 1)
+    tw = make_ticket_world(world.office, world.care_manager)
+    generate_ticket(client=tw.client, month=month)
+    with override_settings(BENEFIT_BATCH_REQUIRES_CHECK=False):
+        submission = batch.run_now(world.office, month).submission
+    actor = actor_for(world.manager)
+    if submitted or returned:
+        services.mark_submitted(actor, submission.pk, dt.date(2027, 1, 8))
+    sheet = BenefitManagementSheet.objects.get(insured_number=tw.client.insured_number)
+    if returned:
+        services.record_result(actor, sheet.pk, result="返戻", code="A1", reason="限度額超過")
+    return tw.client, submission
+
+
+def _returns_submit(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    _client, submission = _filed(world)
+    return {"month": "2026-12", "submission": submission.pk, "submitted_on": "2027-01-08"}
+
+
+def _returns_result(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    from billing.models.benefit import BenefitManagementSheet
+
+    client, _submission = _filed(world, submitted=True)
+    return {
+        "month": "2026-12",
+        "sheet": BenefitManagementSheet.objects.get(insured_number=client.insured_number).pk,
+        "result": "返戻",
+        "code": "A1",
+        "reason": "限度額超過",
+        "expected_status": "submitted",
+    }
+
+
+def _returns_import(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """国保連の結果 CSV: the client's sheet 受付."""
+    client, _submission = _filed(world, submitted=True)
+    header = "被保険者番号,サービス提供年月,結果,事由コード,事由\n"
+    body = (header + f"{client.insured_number},202612,受付,,\n").encode("cp932")
+
+    def upload() -> Any:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return SimpleUploadedFile("kekka.csv", body, content_type="text/csv")
+
+    return {"month": "2026-12", "file": upload}
+
+
+def _returns_correction(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """返戻 of the client's sheet: prepare the new sheet for resubmission."""
+    from billing.models.benefit import BenefitManagementSheet
+
+    client, _submission = _filed(world, returned=True)
+    return {
+        "month": "2026-12",
+        "sheet": BenefitManagementSheet.objects.get(insured_number=client.insured_number).pk,
+    }
+
+
+def _benefit_batch(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """給付管理票の作成 for 2026-12 (Celery runs eagerly in tests): a ticket to build from."""
+    import datetime as dt
+
+    from billing.tickets.generate import generate_ticket
+    from tests.billing.ticket_world import make_ticket_world
+
+    tw = make_ticket_world(world.office, world.care_manager)
+    generate_ticket(client=tw.client, month=dt.date(2026, 12, 1))
+    return {"month": "2026-12"}
+
+
+def _actuals(stage: str) -> Callable[[World, dict[str, Any]], dict[str, Any]]:
+    """実績の受領・差異の理由・確定 (its lock is the posted version): the ticket's and the
+    provider's current versions, after bringing the provider's 実績 to `stage` ("" → as
+    generated; "received"; "confirmed")."""
+
+    def fill(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+        from billing.actuals import services
+        from billing.models import ProviderActuals, ServiceTicket
+        from caremgmt.access import actor_for
+
+        actor = actor_for(world.care_manager)
+        ticket = ServiceTicket.objects.get(pk=kwargs["pk"])
+        services.ensure_provider_actuals([ticket.pk])
+        provider_pk = kwargs.get("provider_pk")
+        if stage and provider_pk:
+            ticket = services.copy_planned(
+                actor=actor, ticket=ticket, provider_id=provider_pk, expected_version=ticket.version
+            )
+            if stage == "confirmed":
+                pa = ProviderActuals.objects.get(ticket=ticket, provider_id=provider_pk)
+                pa.ticket = ticket
+                services.confirm(
+                    actor=actor,
+                    pa=pa,
+                    expected_version=pa.version,
+                    expected_ticket_version=ticket.version,
+                )
+        ticket.refresh_from_db()
+        values = {"version": str(ticket.version), "difference_reason": "事業所の記録で確認した"}
+        if provider_pk:
+            pa = ProviderActuals.objects.get(ticket=ticket, provider_id=provider_pk)
+            values["pa_version"] = str(pa.version)
+        else:  # 予定どおり (copy): one provider's rows
+            values["provider"] = str(ticket.rows.get(service_code="111211").provider_id)
+        return values
+
+    return fill
+
+
 # Create forms render empty: these values make the POST a real save (asserted), so the extra
 # fields reach the save path instead of stopping at validation.
 FILL: dict[str, dict[str, str] | Callable[[World, dict[str, Any]], dict[str, Any]]] = {
@@ -306,6 +429,16 @@ FILL: dict[str, dict[str, str] | Callable[[World, dict[str, Any]], dict[str, Any
     "billing:office_claim_evidence": _claim_evidence,
     "billing:office_claim_fte": _claim_fte,
     "billing:presubmission_ack": _presubmission_ack,
+    "billing:benefit_batch": _benefit_batch,
+    "billing:ticket_actuals_copy": _actuals(""),
+    "billing:ticket_actuals_receive": _actuals(""),
+    "billing:ticket_actuals_reason": _actuals(""),
+    "billing:ticket_actuals_confirm": _actuals("received"),
+    "billing:ticket_actuals_unconfirm": _actuals("confirmed"),
+    "billing:returns_submit": _returns_submit,
+    "billing:returns_result": _returns_result,
+    "billing:returns_import": _returns_import,
+    "billing:returns_correction": _returns_correction,
     "billing:ticket_row_add": _ticket_row,
     "billing:ticket_row_copy": {"weekdays": ["3", "5"]},  # the row again on 水・金
     "careplans:plan_new": _plan_new,

@@ -86,11 +86,28 @@ STATE_MOVES: dict[str, set[str]] = {
     "careplans:no_meeting": {"status"},
     "careplans:confirm": {"status"},  # 同意・交付: the 原案 becomes the confirmed plan
     "monitoring:admission_new": {"status"},  # 入院: the client moves to hospitalized
+    # 給付管理票: 提出 (draft → submitted), a result by hand or from the 国保連 CSV.
+    "billing:returns_submit": {"status"},
+    "billing:returns_result": {"status"},
+    "billing:returns_import": {"status"},
+    # 実績: 予定どおり and 受領 (pending → received / differs), 確定, 確定の取消.
+    "billing:ticket_actuals_copy": {"status"},
+    "billing:ticket_actuals_receive": {"status"},
+    "billing:ticket_actuals_confirm": {"status"},
+    "billing:ticket_actuals_unconfirm": {"status"},
 }
 INJECTED_STATUS = "terminated"
 # POST-only routes for 事務・管理者 (their forms are on a page the care manager cannot write
 # from): the walk posts them as the office manager.
-POSTED_BY_MANAGER = {"billing:office_claim_evidence", "billing:office_claim_fte"}
+POSTED_BY_MANAGER = {
+    "billing:benefit_batch",
+    "billing:office_claim_evidence",
+    "billing:office_claim_fte",
+    "billing:returns_submit",
+    "billing:returns_result",
+    "billing:returns_import",
+    "billing:returns_correction",
+}
 
 
 # Forms on their own page that the walk cannot save, and why (the walk still proves the
