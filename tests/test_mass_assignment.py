@@ -110,8 +110,9 @@ POSTED_BY_MANAGER = {
 }
 
 
-# Forms on their own page that the walk cannot save, and why (the walk still proves the
-# extra fields change nothing). A form in neither FILL nor here fails its walk case.
+# Forms the walk cannot save, and why (the walk still proves the extra fields change
+# nothing). A form — on the route's own page, or a POST-only route answering with field
+# errors — in neither FILL nor here fails its walk case.
 NOT_SAVED: dict[str, str] = {
     "careplans:import": "needs a ケアプランデータ連携 file whose 被保険者番号 and 事業所番号 match "
     "the client and the office's providers (tests/careplans/test_exchange_vendor.py saves one; "
