@@ -8,22 +8,34 @@ DIRECTORY_ROUTES, the billing and monitoring route modules). For each route, one
 1. as the owning care manager (or, where the route is for 管理者 only, the office manager),
    GET the page and take the fields of its own POST form (the form posting back to this URL)
    as the browser would submit them (tests/test_route_locking.py's form reader); a POST-only
-   route starts from the matrix's data;
-2. add every field of INJECTED the form does not have: `office`, `care_manager`, `client`,
+   route starts from the matrix's data; then the route's FILL values
+   (tests/mass_assignment_fill.py), which make the POST a real save;
+2. add every injected field (`_injected`) the form does not have: `office`, `care_manager`, `client`,
    `author`, `pk`, … pointing at another office's objects, `version` far off, `status`;
 3. POST once and compare snapshots: the guarded columns (GUARDED) of every pre-existing row
    of the project's tables are unchanged (except columns the route's own form shows, and the
    state moves listed in STATE_MOVES), no row references the other office's objects that it
    did not before, no version became the injected one, and the other office's rows are
-   untouched in every column.
+   untouched in every column;
+4. every row the POST created or changed (in a table with an office path, `scope_office_path`)
+   is visible to the user who posted (`caremgmt.access.visible`): it belongs to their office
+   and, for a care manager, to their caseload — not to the injected office, client or staff;
+   a row of one staff member's own (a device, a notification setting) is the poster's.
 
 A route that is not walked must be in EXEMPT with its reason; `test_every_route_is_walked`
 fails on a new route that is in neither.
+
+A route whose page renders its own form with fields, or a POST-only route that answers with
+field errors, must save in the walk (302 or HX-Redirect, and a row written): edit forms save
+with the values they were loaded with, create forms with their FILL values. A form that cannot save here is in NOT_SAVED with the
+reason; a new form in neither fails its walk case, and a NOT_SAVED route that starts saving
+fails too (move it to FILL).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,7 +47,8 @@ from django.urls import reverse
 
 from tests.clients.test_scoping import CLIENT_ROUTES, DIRECTORY_ROUTES, POST_ONLY
 from tests.conftest import World
-from tests.test_route_locking import _errors, _FormReader
+from tests.mass_assignment_fill import FILL
+from tests.test_route_locking import _FormReader
 from tests.test_route_scoping import ROUTES, _route_names
 
 EXEMPT: dict[str, str] = {
@@ -45,6 +58,8 @@ EXEMPT: dict[str, str] = {
 }
 
 APPS = ("caremgmt", "clients", "careplans", "billing", "monitoring")
+# The user's own two-factor devices: a save there counts as a write (mfa_totp).
+DEVICE_APPS = ("otp_totp", "otp_static")
 # Columns that say who owns a row, where it belongs, and where it stands.
 GUARDED = (
     "office_id",
@@ -53,6 +68,7 @@ GUARDED = (
     "client_id",
     "author_id",
     "created_by_id",
+    "staff_id",
     "status",
     "version",
 )
@@ -63,35 +79,44 @@ STATE_MOVES: dict[str, set[str]] = {
     "billing:ticket_deliver": {"status"},  # 交付: the ticket moves to delivered
     "monitoring:discharge": {"status"},  # 退院: the client moves back from hospitalized
     "printing:retry": {"status"},  # a failed print job is queued again
+    "clients:status": {"status"},  # 状態の変更: the client moves to ended (its FILL)
+    "clients:contract": {"status"},  # 契約: the client moves from 相談中 to 契約中
+    # 担当者会議 (held or not held with its reason): the 原案 moves to 会議済み.
+    "careplans:meeting_new": {"status"},
+    "careplans:no_meeting": {"status"},
+    "careplans:confirm": {"status"},  # 同意・交付: the 原案 becomes the confirmed plan
+    "monitoring:admission_new": {"status"},  # 入院: the client moves to hospitalized
+    # 給付管理票: 提出 (draft → submitted), a result by hand or from the 国保連 CSV.
+    "billing:returns_submit": {"status"},
+    "billing:returns_result": {"status"},
+    "billing:returns_import": {"status"},
+    # 実績: 予定どおり and 受領 (pending → received / differs), 確定, 確定の取消.
+    "billing:ticket_actuals_copy": {"status"},
+    "billing:ticket_actuals_receive": {"status"},
+    "billing:ticket_actuals_confirm": {"status"},
+    "billing:ticket_actuals_unconfirm": {"status"},
 }
 INJECTED_STATUS = "terminated"
+# POST-only routes for 事務・管理者 (their forms are on a page the care manager cannot write
+# from): the walk posts them as the office manager.
+POSTED_BY_MANAGER = {
+    "billing:benefit_batch",
+    "billing:office_claim_evidence",
+    "billing:office_claim_fte",
+    "billing:returns_submit",
+    "billing:returns_result",
+    "billing:returns_import",
+    "billing:returns_correction",
+}
 
 
-# Create forms render empty: these values make the POST a real save (asserted), so the extra
-# fields reach the save path instead of stopping at validation.
-FILL: dict[str, dict[str, str]] = {
-    "clients:intake": {
-        "consultation-consulted_on": "2026-11-20",
-        "consultation-route": "community_center",
-        "consultation-chief_complaint": "一人暮らしで買い物が難しい",
-        "client-name": "井上 和子",
-        "client-name_kana": "いのうえ かずこ",
-        "client-birth_date": "1938-05-05",
-        "client-sex": "2",
-        "client-insurer_number": "131011",
-        "client-insurer_name": "千代田区",
-        "client-insured_number": "0001234567",
-        "client-living_situation": "alone",
-    },
-    "clients:contact_add": {
-        "name": "井上 花子",
-        "name_kana": "いのうえ はなこ",
-        "relationship": "長女",
-        "phone": "03-1234-5678",
-    },
-    "careplans:need_add": {"text": "自宅で入浴したい"},
-    "careplans:activity_add": {"starts_at": "07:00", "activity": "起床"},
-    "monitoring:support_log": {"counterpart": "本人", "content": "電話で体調を確認した。"},
+# Forms the walk cannot save, and why (the walk still proves the extra fields change
+# nothing). A form — on the route's own page, or a POST-only route answering with field
+# errors — in neither FILL nor here fails its walk case.
+NOT_SAVED: dict[str, str] = {
+    "careplans:import": "needs a ケアプランデータ連携 file whose 被保険者番号 and 事業所番号 match "
+    "the client and the office's providers (tests/careplans/test_exchange_vendor.py saves one; "
+    "the walk proves a refused upload changes nothing)",
 }
 
 
@@ -201,6 +226,8 @@ def _injected(world: World, foreign: dict[str, Any], prefixes: set[str]) -> dict
         "status": INJECTED_STATUS,
         "author": str(staff),
         "created_by": str(staff),
+        "staff": str(staff),
+        "staff_id": str(staff),
         "pk": str(client),
         "id": str(client),
     }
@@ -226,6 +253,7 @@ def _references(world: World, foreign: dict[str, Any]) -> dict[str, int]:
         "deputy_care_manager_id": world.outsider.pk,
         "author_id": world.outsider.pk,
         "created_by_id": world.outsider.pk,
+        "staff_id": world.outsider.pk,
         "client_id": foreign["client"].pk,
     }
 
@@ -256,18 +284,104 @@ def _problems(
     return problems
 
 
+@functools.cache
+def _all_models() -> list[type[models.Model]]:
+    """Every table of the project except change history and the access log (which a page
+    view writes; it is checked like any row below, but is not a save)."""
+    import pghistory.models
+
+    return [
+        model
+        for label in (*APPS, *DEVICE_APPS)
+        for model in apps.get_app_config(label).get_models()
+        if not issubclass(model, pghistory.models.Event)
+        and not model._meta.proxy
+        and model._meta.label != "caremgmt.AccessLog"
+    ]
+
+
+def _row_ids() -> dict[str, set[Any]]:
+    return {
+        model._meta.label: set(model._default_manager.values_list("pk", flat=True))
+        for model in _all_models()
+    }
+
+
+def _written(
+    ids_before: dict[str, set[Any]],
+    ids_after: dict[str, set[Any]],
+    before: dict[tuple[str, Any], dict[str, Any]],
+    after: dict[tuple[str, Any], dict[str, Any]],
+) -> dict[str, set[Any]]:
+    """Rows the POST created (any table) or changed (a guarded column, the version included)."""
+    written: dict[str, set[Any]] = {
+        label: ids - ids_before.get(label, set()) for label, ids in ids_after.items()
+    }
+    for (label, pk), row in after.items():
+        if label != "caremgmt.AccessLog" and before.get((label, pk), row) != row:
+            written.setdefault(label, set()).add(pk)
+    return {label: pks for label, pks in written.items() if pks}
+
+
+def _not_visible_to(staff: Any, written: dict[str, set[Any]]) -> dict[str, list[Any]]:
+    """Written rows the posting user cannot see: another office's, or another caseload's; a
+    row of one staff member's own (a device, a notification setting) must be the poster's."""
+    from caremgmt.access import actor_for, visible
+
+    actor = actor_for(staff)
+    outside = {}
+    for label, pks in written.items():
+        model = apps.get_model(label)
+        if getattr(model, "scope_office_path", None) is None:
+            columns = {f.attname for f in model._meta.concrete_fields} & {"staff_id", "user_id"}
+            for column in columns:
+                others = model._default_manager.filter(pk__in=pks).exclude(**{column: staff.pk})
+                if others.exists():
+                    outside[label] = sorted(others.values_list("pk", flat=True))
+            continue
+        seen = set(
+            visible(model._default_manager.filter(pk__in=pks), actor).values_list("pk", flat=True)
+        )
+        if pks - seen:
+            outside[label] = sorted(pks - seen)
+    return outside
+
+
+def _fill(name: str, world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The route's FILL values; a callable FILL first makes what the form needs (the objects
+    exist before the snapshot, so they count as pre-existing rows)."""
+    fill = FILL.get(name, {})
+    return fill(world, kwargs) if callable(fill) else dict(fill)
+
+
+def _messages(html: str) -> list[str]:
+    """The page's field and form errors as text (a form error may hold several <p>)."""
+    blocks = re.findall(r'class="(?:field|form)-error"[^>]*>(.*?)</(?:div|p|span|ul)>', html, re.S)
+    return [re.sub(r"<[^>]+>", " ", block).strip() for block in blocks]
+
+
+def _renders_form(form: dict[str, list[str]] | None) -> bool:
+    return bool(form and set(form) - {"csrfmiddlewaretoken"})
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", WALKED)
-def test_extra_fields_change_nothing(world, login, name) -> None:  # noqa: ANN001
+def test_extra_fields_change_nothing(world, login, name, settings, tmp_path) -> None:  # noqa: ANN001
+    settings.MEDIA_ROOT = str(tmp_path)  # uploads and PDFs the walk saves stay in the test
     kwargs_of, method, data = _how(name)
-    url = reverse(name, kwargs=kwargs_of(world))
+    kwargs = kwargs_of(world)
+    url = reverse(name, kwargs=kwargs)
+    fill = _fill(name, world, kwargs)
     foreign = _foreign_world(world)
-    http = login(world.care_manager)
+    staff = world.manager if name in POSTED_BY_MANAGER else world.care_manager
+    http = login(staff)
     shown: set[str] = set()
+    form = None
     if method == "get":
         page = http.get(url)
         if page.status_code in (403, 404):  # a 管理者 (or 事務) route: its own actor
-            http = login(world.manager)
+            staff = world.manager
+            http = login(staff)
             page = http.get(url)
         # Downloads may stream or answer 404/410 (no file); 405: a POST-only route.
         html = page.status_code == 200 and "html" in page.get("Content-Type", "")
@@ -275,30 +389,81 @@ def test_extra_fields_change_nothing(world, login, name) -> None:  # noqa: ANN00
         if form is not None:
             data = form
             shown = set(form)
-    data.update(FILL.get(name, {}))
+    data.update({key: value() if callable(value) else value for key, value in fill.items()})
     extra = {k: v for k, v in _injected(world, foreign, _prefixes(data)).items() if k not in data}
     foreign_before = _foreign_rows(world, foreign)
-    before = _snapshot()
+    before, ids_before = _snapshot(), _row_ids()
 
     response = http.post(url, {**data, **extra})
 
     assert response.status_code < 500, (name, response.status_code)
+    after, ids_after = _snapshot(), _row_ids()
+    written = _written(ids_before, ids_after, before, after)
+    saved = (response.status_code == 302 or "HX-Redirect" in response) and bool(written)
+    errors = [] if response.streaming else _messages(response.content.decode())
     if name in FILL:  # the save went through
-        assert response.status_code == 302 or "HX-Redirect" in response, (
-            response.status_code,
-            _errors(response.content.decode()),
+        assert saved, (response.status_code, errors, written)
+    # Every form saves in the walk, or says why it cannot: a form on the route's own page, or
+    # a POST-only route whose answer shows field errors (its form lives on another page).
+    if _renders_form(form) or (errors and not saved):
+        assert saved or name in NOT_SAVED, (
+            f"{name}: the form did not save ({response.status_code}, {errors}); "
+            "add FILL values that make it save, or a NOT_SAVED reason"
         )
-    after = _snapshot()
+        assert not (saved and name in NOT_SAVED), f"{name} saves now: drop it from NOT_SAVED"
     problems = _problems(name, before, after, shown, _references(world, foreign))
     assert not problems, f"{name}: {problems}"
     assert _foreign_rows(world, foreign) == foreign_before
+    assert not _not_visible_to(staff, written), f"{name}: {_not_visible_to(staff, written)}"
+
+
+def test_written_rows_are_the_new_ones_and_the_changed_ones() -> None:
+    key = ("clients.Client", 1)
+    before = {key: {"office_id": 1, "version": 3}, ("caremgmt.AccessLog", 5): {"office_id": 1}}
+    after = {
+        key: {"office_id": 1, "version": 4},  # saved: the version moved
+        ("caremgmt.AccessLog", 5): {"office_id": 1},
+        ("caremgmt.AccessLog", 6): {"office_id": 1},  # a page view, not a save
+    }
+    ids_before = {"careplans.Goal": {1}, "clients.Client": {1}}
+    ids_after = {"careplans.Goal": {1, 2}, "clients.Client": {1}}  # a new goal (no guarded column)
+    written = _written(ids_before, ids_after, before, after)
+    assert written == {"careplans.Goal": {2}, "clients.Client": {1}}
+    assert _written(ids_before, ids_before, before, before) == {}
+
+
+@pytest.mark.django_db
+def test_the_visibility_check_sees_rows_outside_the_posters_scope(world) -> None:  # noqa: ANN001
+    from monitoring.models import NotificationPreference
+    from tests.factories import ClientFactory
+
+    own = ClientFactory(office=world.office, care_manager=world.care_manager)
+    colleagues = ClientFactory(office=world.office, care_manager=world.colleague)
+    foreign = ClientFactory(office=world.other_office, care_manager=world.outsider)
+    written = {"clients.Client": {own.pk, colleagues.pk, foreign.pk}}
+    outside = _not_visible_to(world.care_manager, written)
+    assert outside == {"clients.Client": sorted([colleagues.pk, foreign.pk])}
+    assert _not_visible_to(world.manager, written) == {"clients.Client": [foreign.pk]}
+    mine = NotificationPreference.objects.create(staff=world.care_manager)
+    theirs = NotificationPreference.objects.create(staff=world.outsider)
+    preferences = {"monitoring.NotificationPreference": {mine.pk, theirs.pk}}
+    assert _not_visible_to(world.care_manager, preferences) == {
+        "monitoring.NotificationPreference": [theirs.pk]
+    }
+
+
+def test_not_saved_and_fill_name_walked_routes() -> None:
+    assert set(NOT_SAVED) <= set(WALKED), sorted(set(NOT_SAVED) - set(WALKED))
+    assert set(FILL) <= set(WALKED), sorted(set(FILL) - set(WALKED))
+    assert not set(NOT_SAVED) & set(FILL), sorted(set(NOT_SAVED) & set(FILL))
+    assert all(reason.strip() for reason in NOT_SAVED.values())
 
 
 def test_the_comparison_catches_each_kind_of_change() -> None:
     """The walk's checker, on hand-made snapshots (so a silent checker cannot pass the walk)."""
     key, new_key = ("clients.Client", 1), ("clients.ClientContact", 9)
     before = {key: {"office_id": 1, "care_manager_id": 5, "status": "contracted", "version": 3}}
-    references = {"office_id": 2, "care_manager_id": 7, "client_id": 70}
+    references = {"office_id": 2, "care_manager_id": 7, "client_id": 70, "staff_id": 7}
 
     def check(after: dict, shown: set[str] = frozenset(), name: str = "x") -> list[str]:  # noqa: B006
         return _problems(name, before, after, set(shown), references)
@@ -312,3 +477,6 @@ def test_the_comparison_catches_each_kind_of_change() -> None:
     assert check({key: dict(before[key], status=INJECTED_STATUS)}, name="printing:retry")
     assert check({**same, new_key: {"client_id": 70, "version": 1}})  # a row for their client
     assert check({**same, new_key: {"client_id": 3, "version": 1}}) == []
+    fte = ("billing.StaffMonthFte", 4)
+    assert check({**same, fte: {"office_id": 1, "staff_id": 7}})  # a row for their staff
+    assert check({**same, fte: {"office_id": 1, "staff_id": 5}}) == []
