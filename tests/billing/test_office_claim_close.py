@@ -247,3 +247,36 @@ def test_closed_page_query_count_is_independent_of_the_number_of_clients(world, 
     with CaptureQueriesContext(connection) as many:
         assert http.get(PAGE, {"month": "2026-12"}).status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_closes_leave_one_record(world) -> None:  # noqa: ANN001
+    """Two clerks' clicks at the same moment: the office-month lock orders them, the second
+    sees the first's mark and is told; one row."""
+    import threading
+
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def click(staff) -> None:  # noqa: ANN001
+        try:
+            barrier.wait(timeout=10)
+            close.close_month(actor=actor_for(staff), month=MONTH)
+            outcomes.append("closed")
+        except close.AlreadyClosedError as told:
+            outcomes.append(told.message)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click, args=(s,)) for s in (world.clerk, world.manager)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert outcomes.count("closed") == 1 and len(outcomes) == 2
+    assert sum("既に送信済み" in text for text in outcomes) == 1
+    assert OfficeClaimMonthClose.objects.count() == 1
