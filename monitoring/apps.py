@@ -14,3 +14,7 @@ class MonitoringConfig(AppConfig):
         # The office claim's 運営基準減算 proposals for months without monitoring (billing
         # may not import monitoring, so monitoring registers into billing's registry).
         claim_proposals.register()
+        # The claim page's 「記録と請求の相違」 of a 送信済み month (hospital records).
+        from monitoring.hospital.evidence import register_claim_check
+
+        register_claim_check()

@@ -118,6 +118,10 @@ EXEMPT: dict[str, str] = {
     "billing:office_claim_fte": "POST that saves 常勤換算 and redirects; a rejected one "
     "re-renders billing:office_claim, which logs",
     "billing:office_claim_settings": "the office's 体制 settings (管理者), no client data",
+    "billing:office_claim_close": "POST that marks the month 送信済み and redirects; a refused "
+    "one re-renders billing:office_claim, which logs (tests/billing/test_office_claim_close.py)",
+    "billing:office_claim_reopen": "POST that undoes 送信済み (管理者) and redirects; a refused "
+    "one re-renders billing:office_claim, which logs",
     # billing: 実績 intake and reconciliation (billing:ticket_actuals is a client page)
     "billing:actuals_import": "POST of a 実績 file; redirects to the board (which logs)",
     "billing:ticket_actuals_copy": "POST that redirects (or re-renders the page, which logs)",

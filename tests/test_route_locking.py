@@ -248,6 +248,10 @@ EXEMPT: dict[str, str] = {
     "billing:office_claim_fte": "checked against the values the form showed (no version column "
     "on 常勤換算): a stale form gets 409 and writes nothing "
     "(test_fte_save_bad_input_and_stale_form)",
+    "billing:office_claim_close": _CREATE + " (one per office × month, a unique constraint: a "
+    "second close is told and writes nothing; tests/billing/test_office_claim_close.py)",
+    "billing:office_claim_reopen": "deletes the mark the page showed (its id in the form); "
+    "already undone → 409, nothing deleted",
     "billing:office_claim_settings": "checked against OfficeClaimSettings.version (stale → 409, "
     "nothing written: test_settings_saved_by_the_manager_under_the_version); the walk's LOCKED "
     "check needs a care-manager-owned text field, which 体制 has not",

@@ -403,6 +403,8 @@ STAFF_ONLY |= {
     "billing:office_claim_evidence",
     "billing:office_claim_fte",
     "billing:office_claim_settings",
+    "billing:office_claim_close",
+    "billing:office_claim_reopen",
 }
 
 

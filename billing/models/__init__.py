@@ -30,6 +30,7 @@ from billing.models.office_claim import (
     ClaimEvidence,
     DischargeVariant,
     EvidenceKind,
+    OfficeClaimMonthClose,
     OfficeClaimSettings,
     StaffMonthFte,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "ClaimSubmission",
     "DischargeVariant",
     "EvidenceKind",
+    "OfficeClaimMonthClose",
     "OfficeClaimSettings",
     "ProviderActuals",
     "SheetKind",

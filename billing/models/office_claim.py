@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 
@@ -159,3 +160,50 @@ class ClaimEvidence(models.Model):
     def variant_missing(self) -> bool:
         """A 退院・退所加算 row saved before the 区分 existed (claimed as Ⅰイ)."""
         return self.kind == EvidenceKind.DISCHARGE and not self.variant
+
+
+@pghistory.track()
+class OfficeClaimMonthClose(models.Model):
+    """The office's 居宅介護支援費 claim of a month was sent to the 国保連 (送信済み).
+
+    While the row exists the month's ClaimEvidence and 常勤換算 are not written (a correction
+    is a 過誤申立て); `lines` keeps the lines as they were claimed. 管理者 may undo it
+    (the row is deleted; pghistory keeps the delete event with who and which URL)."""
+
+    scope_office_path = "office"
+    scope_caseload_paths: tuple[str, ...] = ()
+
+    office = models.ForeignKey(
+        "caremgmt.Office", on_delete=models.PROTECT, related_name="+", verbose_name="事業所"
+    )
+    month = models.DateField("サービス提供年月")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="送信済みにした職員",
+    )
+    closed_by_label = models.CharField("送信済みにした職員（役割・氏名）", max_length=100)
+    closed_at = models.DateTimeField("送信済みにした日時", auto_now_add=True)
+    note = models.CharField("メモ", max_length=300, blank=True)
+    total_units = models.IntegerField("単位数の合計", default=0)
+    billable_yen = models.IntegerField("請求額の合計", default=0)
+    lines = models.JSONField(
+        "送信時の請求行",
+        default=list,
+        help_text="[{client_id, client_name, level, codes: [[code, name, units]], "
+        "total_units, insurance_claim_yen, billable, reasons}]",
+    )
+
+    class Meta:
+        verbose_name = "居宅介護支援費の送信済み月"
+        verbose_name_plural = "居宅介護支援費の送信済み月"
+        ordering = ["office", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "month"], name="office_claim_month_closed_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.month:%Y-%m} 送信済み"

@@ -1,6 +1,7 @@
 """Writes of the office-claim screens: 加算 evidence, 常勤換算 per month, the office's 体制
 settings. Each checks who may write (事務・管理者; settings: 管理者) and raises
-`ValidationError` with field messages on bad input; nothing is written then."""
+`ValidationError` with field messages on bad input; nothing is written then. Evidence and
+常勤換算 of a month marked 送信済み are refused with `close.MonthClosedError` (close.py)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,16 @@ from billing.models.office_claim import (
     OfficeClaimSettings,
     StaffMonthFte,
 )
+from billing.office_claim.close import refuse_if_closed
+from billing.office_claim.who import (  # noqa: F401 - re-exported for the views
+    CLAIM_WRITER_ROLES,
+    can_write_claim,
+    require_claim_writer,
+    require_manager,
+)
 from billing.tickets.month import days_in_month
 from caremgmt.access import Actor, visible
-from caremgmt.models.organization import Role
 
-CLAIM_WRITER_ROLES = frozenset({Role.OFFICE_MANAGER, Role.CLERK})
 STALE_SETTINGS = "settings_stale"
 VARIANT_REQUIRED = "退院・退所加算の区分を選んでください。"
 VARIANT_NOT_ALLOWED = "区分は退院・退所加算のときだけ選びます。"
@@ -43,21 +49,6 @@ class StaleFteError(Exception):
     def __init__(self, names: list[str]) -> None:
         super().__init__("fte changed")
         self.names = names
-
-
-def can_write_claim(actor: Actor | None) -> bool:
-    return actor is not None and actor.office is not None and bool(actor.roles & CLAIM_WRITER_ROLES)
-
-
-def require_claim_writer(actor: Actor | None) -> None:
-    """事務・管理者 only; others get 404 like every refused write (nothing to probe)."""
-    if not can_write_claim(actor):
-        raise Http404("見つかりません。")
-
-
-def require_manager(actor: Actor | None) -> None:
-    if actor is None or actor.office is None or not actor.is_manager:
-        raise Http404("見つかりません。")
 
 
 def variant_problem(kind: str, variant: str) -> str:
@@ -88,6 +79,7 @@ def add_evidence(
     client = visible(Client.objects.all(), actor).filter(pk=client_id).first()
     if client is None:
         raise Http404("見つかりません。")
+    refuse_if_closed(actor.office.pk, month)
     if kind not in EvidenceKind.values:
         raise ValidationError({"kind": "種類を選んでください。"})
     problem = variant_problem(kind, variant)
@@ -125,6 +117,7 @@ def delete_evidence(*, actor: Actor, evidence_id: int) -> None:
     row = visible(ClaimEvidence.objects.all(), actor).filter(pk=evidence_id).first()
     if row is None:
         raise Http404("見つかりません。")
+    refuse_if_closed(actor.office.pk, row.month)
     row.delete()
 
 
@@ -162,6 +155,7 @@ def save_fte(
     if any row differs from it now, StaleFteError and nothing is written)."""
     require_claim_writer(actor)
     office = actor.office
+    refuse_if_closed(office.pk, month)
     names = _care_manager_ids(office)
     errors: dict[str, str] = {}
     parsed: dict[int, Decimal | None] = {}

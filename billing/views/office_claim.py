@@ -9,6 +9,14 @@
 * `office_claim_fte`       POST: the month's 常勤換算 per care manager (事務・管理者), checked
                            against the values the form showed.
 * `office_claim_settings`  the office's 体制 (管理者), under the settings' `version`.
+* `office_claim_close`     POST: mark the month 送信済み (事務・管理者; the unique constraint
+                           decides a double click: the second is told, 409).
+* `office_claim_reopen`    POST: undo 送信済み (管理者 only; others 404), naming the mark the
+                           page showed (already undone → 409).
+
+While the month is 送信済み the page shows the mark, the lines as they were sent, and the
+「記録と請求の相違」 of the registered record checks (close.py); evidence and 常勤換算 writes
+are refused with the close message (409), nothing written.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.forms_office_claim import EvidenceForm, SettingsForm
-from billing.office_claim import services
+from billing.office_claim import close, services
 from billing.office_claim.bands import BAND_LABELS
 from billing.office_claim.claim import office_month_claim, office_settings
 from billing.tickets.month import add_months, first_of_month, parse_month
@@ -59,11 +67,14 @@ def _render_page(
     fte_errors: dict[str, str] | None = None,
     fte_values: dict[int, str] | None = None,
     fte_conflict: list[str] | None = None,
+    closed_error: tuple[str, str] | None = None,
+    close_form_error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     actor = request.actor
     office = actor.office
     claim = office_month_claim(office, month, with_proposals=True)
+    month_close = close.month_close(office.pk, month)
     lines = claim.lines
     if not actor.sees_whole_office:
         staff = actor.staff
@@ -79,6 +90,15 @@ def _render_page(
         for band in ("ii", "iii")
     }
     writer = services.can_write_claim(actor)
+    differences: dict[int, list[str]] = {}
+    sent_lines: list[dict] = []
+    if month_close is not None:  # the registered record checks' fixed queries (close.py)
+        differences = close.record_differences(month, claim.lines)
+        sent_lines = [
+            row
+            for row in month_close.lines
+            if actor.sees_whole_office or row.get("client_id") in visible_ids
+        ]
     loaded_fte = services.fte_texts(office, month)
     record_search(request, subject_type=SUBJECT, query={"month": f"{month:%Y-%m}"})
     return render(
@@ -92,6 +112,16 @@ def _render_page(
             "reduced": reduced,
             "band_labels": BAND_LABELS,
             "writer": writer,
+            "month_close": month_close,
+            "closed_message": close.closed_message(month_close) if month_close else "",
+            "sent_lines": sent_lines,
+            "differences": [
+                {"name": names[line.client.pk], "client_id": line.client.pk, "texts": texts}
+                for line in lines
+                if (texts := differences.get(line.client.pk))
+            ],
+            "closed_error": closed_error,
+            "close_form_error": close_form_error,
             "is_manager": actor.is_manager,
             "sees_office": actor.sees_whole_office,
             "evidence_form": evidence_form,
@@ -133,7 +163,12 @@ def office_claim_evidence(request: HttpRequest) -> HttpResponse:
             evidence_id = int(request.POST["delete"])
         except ValueError as error:
             raise Http404("見つかりません。") from error
-        services.delete_evidence(actor=request.actor, evidence_id=evidence_id)
+        try:
+            services.delete_evidence(actor=request.actor, evidence_id=evidence_id)
+        except close.MonthClosedError as closed:
+            return _render_page(
+                request, month, closed_error=("evidence", closed.message), status=409
+            )
         messages.success(request, "根拠を取り消しました。")
         return redirect(_page_url(month))
     form = EvidenceForm(request.POST)
@@ -153,6 +188,10 @@ def office_claim_evidence(request: HttpRequest) -> HttpResponse:
             for field, problems in error.message_dict.items():
                 for problem in problems:
                     form.add_error(field if field in form.fields else None, problem)
+        except close.MonthClosedError as closed:
+            return _render_page(
+                request, month, closed_error=("evidence", closed.message), status=409
+            )
         else:
             messages.success(request, f"{row.kind_label}を登録しました。")
             return redirect(_page_url(month, f"client-{row.client_id}"))
@@ -178,6 +217,8 @@ def office_claim_fte(request: HttpRequest) -> HttpResponse:
         return _render_page(request, month, fte_errors=errors, fte_values=values, status=422)
     except services.StaleFteError as stale:
         return _render_page(request, month, fte_values=values, fte_conflict=stale.names, status=409)
+    except close.MonthClosedError as closed:
+        return _render_page(request, month, closed_error=("fte", closed.message), status=409)
     messages.success(request, "常勤換算を保存しました。")
     return redirect(_page_url(month, "fte"))
 
@@ -227,9 +268,46 @@ def office_claim_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
+CONFIRM_REQUIRED = "国保連へ送信したことを確かめて、チェックを入れてください。"
+
+
+@require_POST
+def office_claim_close(request: HttpRequest) -> HttpResponse:
+    services.require_claim_writer(request.actor)
+    month = _month(request.POST.get("month"))
+    if request.POST.get("confirm") != "1":
+        return _render_page(request, month, close_form_error=CONFIRM_REQUIRED, status=422)
+    try:
+        close.close_month(
+            actor=request.actor, month=month, note=(request.POST.get("note") or "").strip()
+        )
+    except close.AlreadyClosedError as closed:
+        return _render_page(request, month, closed_error=("close", closed.message), status=409)
+    messages.success(request, f"{month.year}年{month.month}月分の請求を送信済みにしました。")
+    return redirect(_page_url(month))
+
+
+@require_POST
+def office_claim_reopen(request: HttpRequest) -> HttpResponse:
+    services.require_manager(request.actor)
+    month = _month(request.POST.get("month"))
+    try:
+        close_id = int(request.POST.get("close") or 0)
+    except ValueError as error:
+        raise Http404("見つかりません。") from error
+    try:
+        close.reopen_month(actor=request.actor, month=month, close_id=close_id)
+    except close.NotClosedError:
+        return _render_page(request, month, closed_error=("close", close.NOT_CLOSED), status=409)
+    messages.success(request, f"{month.year}年{month.month}月分の送信済みを取り消しました。")
+    return redirect(_page_url(month))
+
+
 urlpatterns: list[Any] = [
     path("office-claim/", office_claim, name="office_claim"),
     path("office-claim/evidence/", office_claim_evidence, name="office_claim_evidence"),
     path("office-claim/fte/", office_claim_fte, name="office_claim_fte"),
     path("office-claim/settings/", office_claim_settings, name="office_claim_settings"),
+    path("office-claim/close/", office_claim_close, name="office_claim_close"),
+    path("office-claim/reopen/", office_claim_reopen, name="office_claim_reopen"),
 ]
