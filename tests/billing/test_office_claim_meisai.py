@@ -244,7 +244,7 @@ def test_query_count_does_not_grow_with_clients(world) -> None:  # noqa: ANN001
     other = OfficeFactory()
     world.care_manager = staff_in(other)
     large = _count_queries(other, 12, world)
-    assert small == large
+    assert small == large == 14
 
 
 @settings(max_examples=30, deadline=None)
@@ -262,3 +262,35 @@ def test_framing_numbers_records_consecutively(data) -> None:  # noqa: ANN001
     assert lines[-1] == "" and len(lines) - 1 == count == len(data) + 2
     assert [int(line.split(",")[1]) for line in lines[:-1]] == list(range(1, count + 1))
     assert lines[0].split(",")[3] == str(len(data))
+
+
+def test_command_writes_the_same_bytes(world, tmp_path) -> None:  # noqa: ANN001
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    _two_clients(world)
+    out = tmp_path / "meisai.csv"
+    printed = StringIO()
+    call_command(
+        "meisai_file",
+        "--office",
+        world.office.office_number,
+        "--month",
+        "2026-12",
+        "--out",
+        str(out),
+        stdout=printed,
+    )
+    assert out.read_bytes() == write_meisai(month_source(world.office, MONTH)).content
+    assert "利用者 2人 請求額 31885円" in printed.getvalue()
+    with pytest.raises(CommandError, match="請求できる利用者がいない"):
+        call_command(
+            "meisai_file",
+            "--office",
+            world.other_office.office_number,
+            "--month",
+            "2026-12",
+            "--out",
+            str(out),
+        )
