@@ -8,7 +8,7 @@ has no user co-payment (§4.3 [C]). NOT confirmed — every one is [U] below and
 docs/office_claim.md:
 
 * the exchange IDs 7111 (請求書) and 8124 (様式第七) — §4.2 lists them as date-versioned and
-  possibly outdated [P]/[U];
+  possibly outdated [P]/[U]; public code disagrees (8124, 8121 and 7121 all occur);
 * the control record's data type (711 for 請求書/明細書 per §4.2, QKANCHO writes 812 for
   様式第七) [U];
 * the record kinds (基本 / 明細 / 集計 within 8124: the split QKANCHO's claim classes use,
