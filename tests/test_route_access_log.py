@@ -122,6 +122,9 @@ EXEMPT: dict[str, str] = {
     "one re-renders billing:office_claim, which logs (tests/billing/test_office_claim_close.py)",
     "billing:office_claim_reopen": "POST that undoes 送信済み (管理者) and redirects; a refused "
     "one re-renders billing:office_claim, which logs",
+    "billing:office_claim_meisai": "請求書・明細書 file download, one EXPORT row per client in it; "
+    "a refused one re-renders billing:office_claim, which logs "
+    "(tests/billing/test_office_claim_meisai.py)",
     # billing: 実績 intake and reconciliation (billing:ticket_actuals is a client page)
     "billing:actuals_import": "POST of a 実績 file; redirects to the board (which logs)",
     "billing:ticket_actuals_copy": "POST that redirects (or re-renders the page, which logs)",

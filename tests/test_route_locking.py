@@ -243,6 +243,7 @@ EXEMPT: dict[str, str] = {
     "billing:ticket_regenerate": "checked against the ticket's version; keeps hand edits",
     # billing: 居宅介護支援費 (officeclaim; tests/billing/test_office_claim_views.py)
     "billing:office_claim": _READ,
+    "billing:office_claim_meisai": _READ,
     "billing:office_claim_evidence": _CREATE + " (one per client × month × kind, a unique "
     "constraint), or deletes one row",
     "billing:office_claim_fte": "checked against the values the form showed (no version column "

@@ -405,6 +405,9 @@ STAFF_ONLY |= {
     "billing:office_claim_settings",
     "billing:office_claim_close",
     "billing:office_claim_reopen",
+    # the 請求書・明細書 file (事務・管理者・監査; care managers 404; only the acting office:
+    # tests/billing/test_office_claim_meisai.py)
+    "billing:office_claim_meisai",
 }
 
 

@@ -155,24 +155,20 @@ def _quoted(value: str) -> str:
     return f'"{value}"'
 
 
-def write_8222(
-    sheets: Sequence[BenefitManagementSheet], *, office_number: str, month: dt.date
-) -> Exchange8222:
-    """The whole file. Raises ValidationError listing every sheet problem (nothing written)."""
-    if not sheets:
-        raise ValidationError("提出する給付管理票がありません。")
-    problems = [problem for sheet in sheets for problem in sheet_problems(sheet)]
-    if problems:
-        raise ValidationError(problems)
-    ordered = sorted(sheets, key=lambda sheet: (sheet.insured_number, sheet.ticket_id))
-    data = [fields for sheet in ordered for fields in sheet_fields(sheet, office_number, month)]
-    assert all(len(fields) == FIELD_COUNT for fields in data)
+def frame_records(
+    data: Sequence[Sequence[str]], *, data_type: str, office_number: str, month: dt.date
+) -> tuple[bytes, int]:
+    """The 国保連 交換情報 framing of data records (REFERENCE §4.2): the control record (record
+    count, `data_type`, 処理対象年月 = the month after the service `month`), every data record
+    as `2,<no>,"f1","f2",…`, the end record; consecutive record numbers, CRLF, MS932.
+    Returns (bytes, every record counted). Shared by the 給付管理票 file (8222) and the
+    office's own 明細書 file (billing/office_claim/meisai_file.py)."""
     control = [
         "1",
         "1",
         "1",
         str(len(data)),
-        DATA_TYPE,
+        data_type,
         "0",
         "000000",
         office_number,
@@ -185,11 +181,28 @@ def write_8222(
     for number, fields in enumerate(data, start=2):
         lines.append(f"2,{number}," + ",".join(_quoted(value) for value in fields))
     lines.append(f"3,{len(data) + 2}")
-    content = "".join(line + CRLF for line in lines).encode(ENCODING)
+    return "".join(line + CRLF for line in lines).encode(ENCODING), len(lines)
+
+
+def write_8222(
+    sheets: Sequence[BenefitManagementSheet], *, office_number: str, month: dt.date
+) -> Exchange8222:
+    """The whole file. Raises ValidationError listing every sheet problem (nothing written)."""
+    if not sheets:
+        raise ValidationError("提出する給付管理票がありません。")
+    problems = [problem for sheet in sheets for problem in sheet_problems(sheet)]
+    if problems:
+        raise ValidationError(problems)
+    ordered = sorted(sheets, key=lambda sheet: (sheet.insured_number, sheet.ticket_id))
+    data = [fields for sheet in ordered for fields in sheet_fields(sheet, office_number, month)]
+    assert all(len(fields) == FIELD_COUNT for fields in data)
+    content, record_count = frame_records(
+        data, data_type=DATA_TYPE, office_number=office_number, month=month
+    )
     return Exchange8222(
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
-        record_count=len(lines),
+        record_count=record_count,
         sheet_count=len(ordered),
         filename=f"kyufu_kanri_{office_number}_{month:%Y%m}.csv",
     )

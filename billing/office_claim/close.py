@@ -134,6 +134,7 @@ def close_month(*, actor: Actor, month: dt.date, note: str = "") -> OfficeClaimM
     """Mark the office's `month` 送信済み (事務・管理者), keeping the lines as claimed now.
     A second close of the month raises AlreadyClosedError (the unique constraint decides)."""
     from billing.office_claim.claim import office_month_claim
+    from billing.office_claim.meisai_file import close_facts
 
     require_claim_writer(actor)
     office = actor.office
@@ -142,6 +143,10 @@ def close_month(*, actor: Actor, month: dt.date, note: str = "") -> OfficeClaimM
     if existing is not None:
         raise AlreadyClosedError(existing)
     claim = office_month_claim(office, month)
+    lines = _snapshot(claim)
+    facts = close_facts(office, claim)  # the 明細書 file's facts as sent (meisai_file.py)
+    for row in lines:
+        row["meisai"] = facts[row["client_id"]]
     try:
         with transaction.atomic():
             return OfficeClaimMonthClose.objects.create(
@@ -152,7 +157,7 @@ def close_month(*, actor: Actor, month: dt.date, note: str = "") -> OfficeClaimM
                 note=note[:300],
                 total_units=claim.total_units,
                 billable_yen=claim.billable_yen,
-                lines=_snapshot(claim),
+                lines=lines,
             )
     except IntegrityError as error:  # closed by someone else in between
         found = month_close(office.pk, month)

@@ -13,6 +13,11 @@
                            decides a double click: the second is told, 409).
 * `office_claim_reopen`    POST: undo 送信済み (管理者 only; others 404), naming the mark the
                            page showed (already undone → 409).
+* `office_claim_meisai`    GET: the month's 請求書 + 様式第七 明細書 file for the 国保連
+                           (事務・管理者・監査; others 404), built from the lines the page
+                           shows, or from the close record when 送信済み (meisai_file.py).
+                           One EXPORT access-log row per client in the file; a file that
+                           cannot be written re-renders the page with the problems (422).
 
 While the month is 送信済み the page shows the mark, the lines as they were sent, and the
 「記録と請求の相違」 of the registered record checks (close.py); evidence and 常勤換算 writes
@@ -33,13 +38,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.forms_office_claim import EvidenceForm, SettingsForm
-from billing.office_claim import close, services
+from billing.office_claim import close, meisai_file, services
 from billing.office_claim.bands import BAND_LABELS
 from billing.office_claim.claim import office_month_claim, office_settings
 from billing.tickets.month import add_months, first_of_month, parse_month
-from caremgmt.audit import record_search
+from caremgmt.audit import record_access, record_search
+from caremgmt.models.audit import AccessAction
 
 SUBJECT = "office_claim"
+MEISAI_SUBJECT = "office_claim_meisai"
 
 
 def _month(text: str | None) -> dt.date:
@@ -69,6 +76,7 @@ def _render_page(
     fte_conflict: list[str] | None = None,
     closed_error: tuple[str, str] | None = None,
     close_form_error: str = "",
+    meisai_problems: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = request.actor
@@ -121,6 +129,16 @@ def _render_page(
                 if (texts := differences.get(line.client.pk))
             ],
             "closed_error": closed_error,
+            "meisai_problems": meisai_problems or [],
+            "meisai_left_out": (
+                [
+                    (row["client_name"], row.get("reasons", []))
+                    for row in sent_lines
+                    if not row.get("billable")
+                ]
+                if month_close is not None
+                else [(row.client.name, row.reasons) for row in lines if not row.billable]
+            ),
             "close_form_error": close_form_error,
             "is_manager": actor.is_manager,
             "sees_office": actor.sees_whole_office,
@@ -303,6 +321,32 @@ def office_claim_reopen(request: HttpRequest) -> HttpResponse:
     return redirect(_page_url(month))
 
 
+@require_GET
+def office_claim_meisai(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    _require_office(request)
+    if not actor.sees_whole_office:  # 事務・管理者・監査
+        raise Http404("見つかりません。")
+    month = _month(request.GET.get("month"))
+    try:
+        written = meisai_file.write_meisai(meisai_file.month_source(actor.office, month))
+    except ValidationError as error:
+        return _render_page(request, month, meisai_problems=list(error.messages), status=422)
+    close_row = close.month_close(actor.office.pk, month)
+    for client_id in written.client_ids:
+        record_access(
+            request,
+            subject_type=MEISAI_SUBJECT,
+            subject_id=close_row.pk if close_row else None,
+            client_id=client_id,
+            action=AccessAction.EXPORT,
+        )
+    response = HttpResponse(written.content, content_type="text/csv; charset=Shift_JIS")
+    response["Content-Disposition"] = f'attachment; filename="{written.filename}"'
+    response["X-Content-SHA256"] = written.sha256
+    return response
+
+
 urlpatterns: list[Any] = [
     path("office-claim/", office_claim, name="office_claim"),
     path("office-claim/evidence/", office_claim_evidence, name="office_claim_evidence"),
@@ -310,4 +354,5 @@ urlpatterns: list[Any] = [
     path("office-claim/settings/", office_claim_settings, name="office_claim_settings"),
     path("office-claim/close/", office_claim_close, name="office_claim_close"),
     path("office-claim/reopen/", office_claim_reopen, name="office_claim_reopen"),
+    path("office-claim/meisai/", office_claim_meisai, name="office_claim_meisai"),
 ]
