@@ -164,7 +164,7 @@ def fte_of_month(office, month: dt.date) -> dict[int, Decimal]:  # noqa: ANN001
     )
 
 
-def _certifications(client_ids: list[int]) -> dict[int, list]:
+def certifications_by_client(client_ids: list[int]) -> dict[int, list]:
     from clients.models import Certification
 
     found: dict[int, list] = {}
@@ -194,7 +194,7 @@ def _register_notes(client_ids: list[int], start: dt.date, end: dt.date) -> dict
     return notes
 
 
-def _level_at_month_end(certs: list, start: dt.date, end: dt.date):  # noqa: ANN202
+def level_at_month_end(certs: list, start: dt.date, end: dt.date):  # noqa: ANN202
     """(current certification, previous certification) for the month."""
     overlapping = [c for c in certs if c.valid_from <= end and c.effective_to >= start]
     if not overlapping:
@@ -246,7 +246,7 @@ def office_month_claim(
     settings = office_settings(office)
     tickets = list(case_tickets(office, month))
     client_ids = [t.client_id for t in tickets]
-    certs = _certifications(client_ids)
+    certs = certifications_by_client(client_ids)
     evidence: dict[tuple[int, dt.date], list[ClaimEvidence]] = {}
     for row in ClaimEvidence.objects.filter(
         client_id__in=client_ids, month__in=[month, add_months(month, -1)]
@@ -263,7 +263,7 @@ def office_month_claim(
     levels: dict[int, tuple] = {}
     cases: list[Case] = []
     for ticket in tickets:
-        current, previous = _level_at_month_end(certs.get(ticket.client_id, []), start, end)
+        current, previous = level_at_month_end(certs.get(ticket.client_id, []), start, end)
         levels[ticket.client_id] = (current, previous)
         if current is not None:
             cases.append(

@@ -31,9 +31,9 @@ from billing.benefit.file8222 import frame_records
 from billing.office_claim import meisai_layout as layout
 from billing.office_claim.bands import CARE_LEVELS
 from billing.office_claim.claim import (
-    _certifications,
-    _level_at_month_end,
+    certifications_by_client,
     claim_schedule,
+    level_at_month_end,
     office_month_claim,
 )
 from billing.tickets.month import days_in_month
@@ -112,7 +112,7 @@ def register_facts(clients: Sequence, month: dt.date, office) -> dict[int, dict[
     start = month
     end = month.replace(day=days_in_month(month))
     ids = [client.pk for client in clients]
-    certs = _certifications(ids)
+    certs = certifications_by_client(ids)
     numbers = dict(
         Membership.objects.filter(
             office=office, staff_id__in={client.care_manager_id for client in clients}
@@ -131,7 +131,7 @@ def register_facts(clients: Sequence, month: dt.date, office) -> dict[int, dict[
         filings[client_id] = filed_on  # the latest filing in force wins
     facts = {}
     for client in clients:
-        current, _previous = _level_at_month_end(certs.get(client.pk, []), start, end)
+        current, _previous = level_at_month_end(certs.get(client.pk, []), start, end)
         facts[client.pk] = {
             "insurer_number": client.insurer_number,
             "insured_number": client.insured_number,
