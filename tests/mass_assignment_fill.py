@@ -506,6 +506,16 @@ FILL: dict[str, dict[str, str] | Callable[[World, dict[str, Any]], dict[str, Any
         "information_given": "在宅での入浴の様子",
         "information_received": "血圧が高めのため入浴前に測定すること",
     },
+    "monitoring:conference_edit": {
+        "held_on": "2026-11-21",
+        "kind": "interview",
+        "attendees": "病棟看護師、本人",
+        "content": "退院後の通院の方法を確認した（日付と方法の訂正）。",
+    },
+    "monitoring:outpatient_edit": {
+        "accompanied_on": "2026-11-21",
+        "information_received": "血圧が高めのため入浴前に測定すること（訂正）",
+    },
     "monitoring:record_new": _monitoring_record,
     "monitoring:evaluation_new": _evaluation,
 }

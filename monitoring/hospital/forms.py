@@ -184,3 +184,49 @@ class OutpatientForm(StyledForm, forms.Form):
         self.fields["doctor"].queryset = doctors
         self.fields["doctor"].error_messages["invalid_choice"] = "一覧から医師を選んでください。"
         self._style()
+
+
+class ConferenceEditForm(ConferenceForm, LockedEditForm):
+    """A recorded conference corrected under its version."""
+
+    def __init__(self, *args: Any, conference: Any, **kwargs: Any) -> None:
+        self.instance = conference
+        kwargs.setdefault(
+            "initial",
+            {
+                "held_on": conference.held_on,
+                "kind": conference.kind,
+                "place": conference.place,
+                "attendees": conference.attendees,
+                "content": conference.content,
+                "plan_review_needed": conference.plan_review_needed,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+class OutpatientEditForm(OutpatientForm, LockedEditForm):
+    """A recorded 通院時情報連携 corrected under its version."""
+
+    def __init__(self, *args: Any, liaison: Any, doctors: Any, **kwargs: Any) -> None:
+        self.instance = liaison
+        kwargs.setdefault(
+            "initial",
+            {
+                "accompanied_on": liaison.accompanied_on,
+                "doctor": liaison.doctor_id,
+                "clinic": liaison.clinic,
+                "doctor_name": liaison.doctor_name,
+                "information_given": liaison.information_given,
+                "information_received": liaison.information_received,
+            },
+        )
+        super().__init__(*args, doctors=doctors, **kwargs)
+
+
+class DeleteForm(LockedEditForm):
+    """Delete confirmation: only the version the page was loaded with."""
+
+    def __init__(self, *args: Any, instance: Any, **kwargs: Any) -> None:
+        self.instance = instance
+        super().__init__(*args, **kwargs)

@@ -116,3 +116,18 @@ def report_upload(
     report.file.save(f"{uuid.uuid4().hex}{ext}", upload, save=False)
     report.save()
     return report
+
+
+@transaction.atomic
+def report_delete(*, actor: Actor, report: ProviderReport) -> None:
+    """Delete a report attached by mistake (by those who may attach one). The row goes now;
+    the stored file only after the transaction commits, so a rollback keeps the file the row
+    still points at (a file whose removal fails is left behind, never a row without a file)."""
+    require_plan_writer(actor)
+    locked = ProviderReport.objects.select_for_update().filter(pk=report.pk).first()
+    if locked is None:
+        return
+    storage, name = locked.file.storage, locked.file.name
+    locked.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -22,4 +22,8 @@ urlpatterns: list = [
     ),
     path("stays/<int:pk>/sheet/print/", views.admission_sheet_print, name="admission_sheet_print"),
     path("stays/<int:pk>/conference/new/", views.conference_new, name="conference_new"),
+    path("conferences/<int:pk>/edit/", views.conference_edit, name="conference_edit"),
+    path("conferences/<int:pk>/delete/", views.conference_delete, name="conference_delete"),
+    path("outpatient/<int:pk>/edit/", views.outpatient_edit, name="outpatient_edit"),
+    path("outpatient/<int:pk>/delete/", views.outpatient_delete, name="outpatient_delete"),
 ]

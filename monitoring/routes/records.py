@@ -27,4 +27,5 @@ urlpatterns: list = [
         name="report_upload",
     ),
     path("reports/<int:pk>/", records_extra.report_download, name="report_download"),
+    path("reports/<int:pk>/delete/", records_extra.report_delete, name="report_delete"),
 ]

@@ -1,5 +1,6 @@
 """入退院・医療連携 screens: the client's hospital page, admission, discharge, stay correction,
-入院時情報提供書 (edit, provision, PDF), 退院前カンファレンス, 通院時情報連携.
+入院時情報提供書 (edit, provision, PDF), 退院前カンファレンス and 通院時情報連携 (record,
+correct, delete).
 
 Thin views: parse, call monitoring.hospital.services, render. Every page that shows the
 client's data (GET, or a rejected POST that re-renders) writes one access-log row.
@@ -23,6 +24,7 @@ from caremgmt.audit import record_access
 from caremgmt.forms import add_service_errors
 from caremgmt.locking import StaleEditError
 from caremgmt.printing.views import print_status_response
+from caremgmt.wareki import wareki_date
 from clients.models import Client, Doctor, HospitalStay
 from monitoring.hospital import printing, services
 from monitoring.hospital.additions import (
@@ -33,15 +35,18 @@ from monitoring.hospital.additions import (
 )
 from monitoring.hospital.forms import (
     AdmissionForm,
+    ConferenceEditForm,
     ConferenceForm,
+    DeleteForm,
     DischargeForm,
+    OutpatientEditForm,
     OutpatientForm,
     ProvidedForm,
     SheetForm,
     StayForm,
 )
 from monitoring.hospital.prefill import prefill_admission_sheet
-from monitoring.models import AdmissionInfoSheet, DischargeConference
+from monitoring.models import AdmissionInfoSheet, DischargeConference, OutpatientLiaison
 
 ADDITION_LABELS = {"hospital_1": "入院時情報連携加算（Ⅰ）", "hospital_2": "入院時情報連携加算（Ⅱ）"}
 
@@ -359,7 +364,6 @@ def admission_sheet_provided(request: HttpRequest, pk: int) -> HttpResponse:
     first, second = admission_info_deadlines(
         stay.admitted_on, after_hours=sheet.after_hours if sheet else False
     )
-    from caremgmt.wareki import wareki_date
 
     return _form_page(
         request,
@@ -442,4 +446,214 @@ def outpatient_new(request: HttpRequest, client_pk: int) -> HttpResponse:
         title="通院時情報連携の記録",
         intro="利用者の受診に同席し、医師に心身の状況・生活環境を伝え、医師から情報を受けた"
         "ときに記録します（通院時情報連携加算は月1回）。",
+    )
+
+
+def _conference(request: HttpRequest, pk: int) -> DischargeConference:
+    return get_visible_or_404(
+        DischargeConference.objects.select_related(
+            "stay", "stay__client", "stay__client__office", "stay__client__care_manager"
+        ),
+        request.actor,
+        pk=pk,
+    )
+
+
+def _liaison(request: HttpRequest, pk: int) -> OutpatientLiaison:
+    return get_visible_or_404(
+        OutpatientLiaison.objects.select_related(
+            "client", "client__office", "client__care_manager"
+        ),
+        request.actor,
+        pk=pk,
+    )
+
+
+def _delete_page(
+    request: HttpRequest,
+    *,
+    client: Client,
+    subject_id: int,
+    form: DeleteForm,
+    title: str,
+    summary: list[tuple[str, str]],
+    stay: HospitalStay | None = None,
+    conflict: StaleEditError | None = None,
+    conflict_subject: str = "",
+) -> HttpResponse:
+    _log(request, client.pk, subject_id)
+    return render(
+        request,
+        "monitoring/hospital/delete.html",
+        {
+            "client": client,
+            "stay": stay,
+            "form": form,
+            "title": title,
+            "summary": summary,
+            "back_url": _hospital_url(client.pk),
+            "conflict": conflict,
+            "conflict_subject": conflict_subject,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_plan_writer(request.actor)
+    conference = _conference(request, pk)
+    stay = conference.stay
+    form = ConferenceEditForm(request.POST or None, conference=conference)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.conference_update(
+                actor=request.actor,
+                conference=conference,
+                expected_version=form.expected_version(),
+                fields=fields,
+            )
+        except StaleEditError as error:
+            conflict = error
+            form.after_conflict(error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, "退院前カンファレンス・面談の記録を修正しました（支援経過に訂正を記録）。"
+            )
+            return redirect(_hospital_url(stay.client_id))
+    return _form_page(
+        request,
+        client=stay.client,
+        subject_id=conference.pk,
+        stay=stay,
+        form=form,
+        title="退院前カンファレンス・面談の修正",
+        intro="修正すると退院・退所加算の根拠が記録に合わせて直り、支援経過に訂正が記録されます。",
+        conflict=conflict,
+        conflict_subject="退院前カンファレンス・面談の記録",
+        status=409 if conflict else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def conference_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST (with the version the page showed) deletes."""
+    require_plan_writer(request.actor)
+    conference = _conference(request, pk)
+    stay = conference.stay
+    form = DeleteForm(request.POST or None, instance=conference)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conference_delete(
+                actor=request.actor,
+                conference=conference,
+                expected_version=form.expected_version(),
+            )
+        except StaleEditError as error:
+            conflict = error
+            form.after_conflict(error)
+            conference = error.current
+        else:
+            messages.success(
+                request, "退院前カンファレンス・面談の記録を削除しました（支援経過に訂正を記録）。"
+            )
+            return redirect(_hospital_url(stay.client_id))
+    return _delete_page(
+        request,
+        client=stay.client,
+        subject_id=conference.pk,
+        stay=stay,
+        form=form,
+        title="退院前カンファレンス・面談の削除",
+        summary=[
+            ("実施日", wareki_date(conference.held_on)),
+            ("方法", conference.get_kind_display()),
+            ("参加者", conference.attendees),
+            ("内容", conference.content),
+        ],
+        conflict=conflict,
+        conflict_subject="退院前カンファレンス・面談の記録",
+    )
+
+
+def _doctors(request: HttpRequest) -> Any:
+    return visible(Doctor.objects.all(), request.actor).order_by("institution_name", "pk")
+
+
+@require_http_methods(["GET", "POST"])
+def outpatient_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_plan_writer(request.actor)
+    liaison = _liaison(request, pk)
+    form = OutpatientEditForm(request.POST or None, liaison=liaison, doctors=_doctors(request))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.outpatient_update(
+                actor=request.actor,
+                liaison=liaison,
+                expected_version=form.expected_version(),
+                fields=fields,
+            )
+        except StaleEditError as error:
+            conflict = error
+            form.after_conflict(error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "通院時情報連携を修正しました（支援経過に訂正を記録）。")
+            return redirect(_hospital_url(liaison.client_id))
+    return _form_page(
+        request,
+        client=liaison.client,
+        subject_id=liaison.pk,
+        form=form,
+        title="通院時情報連携の修正",
+        intro="同席日を別の月に直すと、両方の月の通院時情報連携加算の根拠が記録に合わせて直ります。",
+        conflict=conflict,
+        conflict_subject="通院時情報連携の記録",
+        status=409 if conflict else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def outpatient_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST (with the version the page showed) deletes."""
+    require_plan_writer(request.actor)
+    liaison = _liaison(request, pk)
+    form = DeleteForm(request.POST or None, instance=liaison)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.outpatient_delete(
+                actor=request.actor, liaison=liaison, expected_version=form.expected_version()
+            )
+        except StaleEditError as error:
+            conflict = error
+            form.after_conflict(error)
+            liaison = error.current
+        else:
+            messages.success(
+                request, "通院時情報連携の記録を削除しました（支援経過に訂正を記録）。"
+            )
+            return redirect(_hospital_url(liaison.client_id))
+    return _delete_page(
+        request,
+        client=liaison.client,
+        subject_id=liaison.pk,
+        form=form,
+        title="通院時情報連携の削除",
+        summary=[
+            ("同席日", wareki_date(liaison.accompanied_on)),
+            ("医療機関・医師", " ".join(filter(None, [liaison.clinic, liaison.doctor_name]))),
+            ("医師に提供した情報", liaison.information_given),
+            ("医師から受けた情報", liaison.information_received),
+        ],
+        conflict=conflict,
+        conflict_subject="通院時情報連携の記録",
     )

@@ -1,4 +1,4 @@
-"""Monitoring: the テレビ電話 consent screen and providers' reports (upload, download)."""
+"""Monitoring: the テレビ電話 consent screen and providers' reports (upload, download, delete)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -173,3 +174,30 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (the report's month, provider and file name: logged); POST
+    deletes the row, and the file once the transaction has committed."""
+    require_plan_writer(request.actor)
+    report = get_visible_or_404(
+        ProviderReport.objects.select_related("client", "provider", "record"),
+        request.actor,
+        pk=pk,
+    )
+    back = (
+        reverse("monitoring:record_detail", kwargs={"pk": report.record_id})
+        if report.record_id
+        else reverse("monitoring:client_records", kwargs={"client_pk": report.client_id})
+    )
+    if request.method == "POST":
+        reports.report_delete(actor=request.actor, report=report)
+        messages.success(request, f"報告書「{report.original_name}」を削除しました。")
+        return redirect(back)
+    log_client(request, "provider_report_delete", report.pk, report.client_id)
+    return render(
+        request,
+        "monitoring/records/report_delete.html",
+        {"client": report.client, "report": report, "back_url": back},
+    )

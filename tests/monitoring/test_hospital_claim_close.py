@@ -91,11 +91,13 @@ def test_sync_leaves_a_closed_month_alone_and_the_page_lists_the_difference(worl
     assert closed.status_code == 302
     before = _evidence(client)
 
-    # After sending: a conference is recorded (Ⅱロ now), the visit is removed by a
-    # correction, and an admission sheet would not matter — the month's rows stay as sent.
+    # After sending: a conference is recorded (Ⅱロ now), the visit is deleted on the
+    # hospital page (入退院・医療連携 → 削除), and an admission sheet would not matter — the
+    # month's rows stay as sent.
     _liaison(actor, stay, D(2026, 12, 12), "conference")
-    OutpatientLiaison.objects.filter(client=client).delete()
-    refresh_client_month(client_id=client.pk, month=MONTH, staff=world.care_manager)
+    visit = OutpatientLiaison.objects.get(client=client)
+    services.outpatient_delete(actor=actor, liaison=visit, expected_version=visit.version)
+    assert not OutpatientLiaison.objects.filter(client=client).exists()
     assert _evidence(client) == before
 
     page = clerk.get(PAGE, {"month": "2026-12"}).content.decode()

@@ -72,15 +72,26 @@ def test_the_variant_follows_the_liaisons_as_they_change(world) -> None:  # noqa
     assert row.variant == "2ro" and "（Ⅱロ）" in row.note
     assert _discharge_codes(world, client) == {"436145": 750}
 
-    # The screens cannot edit or delete a liaison; when a correction removes one, or says the
-    # single liaison was a conference, the sync follows: Ⅰイ, then Ⅰロ.
-    conference.delete()
-    refresh_client_month(client_id=client.pk, month=MONTH, staff=world.care_manager)
+    # Deleting the conference (入退院・医療連携 → 削除) leaves the interview: Ⅰイ; correcting
+    # the single liaison to a conference: Ⅰロ. The claim's code follows each time.
+    services.conference_delete(actor=actor, conference=conference, expected_version=1)
     row.refresh_from_db()
     assert row.variant == "1i" and row.note.startswith(AUTO_NOTE_PREFIX)
     assert _discharge_codes(world, client) == {"436132": 450}
-    DischargeConference.objects.filter(pk=interview.pk).update(kind="conference")
-    refresh_client_month(client_id=client.pk, month=MONTH, staff=world.care_manager)
+    services.conference_update(
+        actor=actor,
+        conference=interview,
+        expected_version=1,
+        fields={
+            "held_on": interview.held_on,
+            "kind": "conference",
+            "place": interview.place,
+            "attendees": interview.attendees,
+            "content": interview.content,
+            "plan_review_needed": True,
+        },
+        today=TODAY,
+    )
     row.refresh_from_db()
     assert row.variant == "1ro" and "（Ⅰロ）" in row.note
     assert _discharge_codes(world, client) == {"436143": 600}

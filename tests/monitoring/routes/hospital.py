@@ -22,6 +22,8 @@ REJECTED_POSTS: set[str] = {
     "monitoring:admission_sheet_provided",
     "monitoring:conference_new",
     "monitoring:outpatient_new",
+    "monitoring:conference_edit",
+    "monitoring:outpatient_edit",
 }
 LOCK_EXEMPT: dict[str, str] = {
     "monitoring:hospital": "only reads (no write)",
@@ -36,6 +38,12 @@ LOCK_EXEMPT: dict[str, str] = {
     "monitoring:admission_sheet_print": "renders a PDF of the saved sheet; writes only a print job",
     "monitoring:conference_new": _CREATE,
     "monitoring:outpatient_new": _CREATE,
+    "monitoring:conference_delete": "deletes under the conference's version check (stale → "
+    "409, nothing deleted: tests/monitoring/test_hospital_corrections.py); a second delete "
+    "finds nothing (404)",
+    "monitoring:outpatient_delete": "deletes under the liaison's version check (stale → 409, "
+    "nothing deleted: tests/monitoring/test_hospital_corrections.py); a second delete finds "
+    "nothing (404)",
 }
 
 
@@ -70,6 +78,42 @@ def _own_client(world: Any) -> dict[str, Any]:
     return {"client_pk": ClientFactory(office=world.office, care_manager=world.care_manager).pk}
 
 
+def _own_conference(world: Any) -> dict[str, Any]:
+    """A conference of the care manager's client; same pk as the stay's so the locking walk
+    (which reads the row at kwargs["pk"]) finds it."""
+    from monitoring.models import DischargeConference
+
+    stay_pk = _own_stay(world)["pk"]
+    conference = DischargeConference.objects.create(
+        pk=stay_pk,
+        stay_id=stay_pk,
+        held_on=dt.date(2026, 11, 24),
+        kind="conference",
+        place="さくら病院",
+        attendees="主治医、病棟看護師",
+        content="退院後の生活について",
+        author=world.care_manager,
+    )
+    return {"pk": conference.pk}
+
+
+def _own_liaison(world: Any) -> dict[str, Any]:
+    from clients.models import Client
+    from monitoring.models import OutpatientLiaison
+
+    client = Client.objects.get(pk=_own_client(world)["client_pk"])
+    liaison = OutpatientLiaison.objects.create(
+        client=client,
+        accompanied_on=dt.date(2026, 11, 20),
+        clinic="さくら内科クリニック",
+        doctor_name="山本 医師",
+        information_given="在宅での入浴の様子",
+        information_received="血圧に注意",
+        author=world.care_manager,
+    )
+    return {"pk": liaison.pk}
+
+
 def scoping(ns: dict[str, Any]) -> None:
     """Add Route entries to ns["ROUTES"] (and ns["STAFF_ONLY"])."""
     route = ns["Route"]
@@ -86,6 +130,10 @@ def scoping(ns: dict[str, Any]) -> None:
             ),
             "monitoring:admission_sheet_print": route(_own_stay, method="post"),
             "monitoring:conference_new": route(_own_stay),
+            "monitoring:conference_edit": route(_own_conference),
+            "monitoring:conference_delete": route(_own_conference),
+            "monitoring:outpatient_edit": route(_own_liaison),
+            "monitoring:outpatient_delete": route(_own_liaison),
         }
     )
 
@@ -99,5 +147,11 @@ def locked(ns: dict[str, Any]) -> dict[str, Any]:
             "monitoring.AdmissionInfoSheet",
             "pk",
             "provided_to",
+        ),
+        "monitoring:conference_edit": locked_route(
+            _own_conference, "monitoring.DischargeConference", "pk", "attendees"
+        ),
+        "monitoring:outpatient_edit": locked_route(
+            _own_liaison, "monitoring.OutpatientLiaison", "pk", "information_given"
         ),
     }

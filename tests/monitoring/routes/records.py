@@ -142,6 +142,8 @@ LOCK_EXEMPT: dict[str, str] = {
     "monitoring:report_download": _READ,
     "monitoring:record_new": _CREATE,
     "monitoring:report_upload": _CREATE,
+    "monitoring:report_delete": "deletes the row (the file after commit); a second delete "
+    "finds nothing (404)",
     "monitoring:video_consent": "creates a consent only while none is active (checked under "
     "the client's row lock); corrections go through monitoring:video_consent_edit (locked)",
     "monitoring:record_review": "sets the record's review assessment once, under a row lock "
@@ -166,6 +168,7 @@ def scoping(ns: dict[str, Any]) -> None:
             "monitoring:video_consent_edit": route(_consent_kwargs),
             "monitoring:report_upload": route(_client_kwargs, method="post"),
             "monitoring:report_download": route(_report_kwargs),
+            "monitoring:report_delete": route(_report_kwargs),
         }
     )
 
