@@ -9,6 +9,7 @@ recovery touches the running cluster's data directory. No Django database is use
 
 from __future__ import annotations
 
+import io
 import shutil
 import socket
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.management import CommandError, call_command
 
 from caremgmt.backup import BackupError, DbParams
 from caremgmt.pitr import base_backups, prune_base_backups, recover, smoke, take_base_backup
@@ -151,6 +153,30 @@ def test_recover_to_a_time_and_to_the_end(cluster) -> None:  # noqa: ANN001
     assert sorted(p.name for p in Path(cluster.server.pgdata).iterdir()) == live_files
     with psycopg.connect(cluster.uri()) as conn:
         assert conn.execute("SELECT count(*) FROM probe").fetchone()[0] == 3
+
+    # the command: the same recovery to T, checked and stopped (a drill)
+    out = io.StringIO()
+    call_command(
+        "recover_pitr",
+        target_time=target.isoformat(),
+        base=first.directory,
+        wal_dir=cluster.wal,
+        data_dir=cluster.directory / "recovered-cmd",
+        port=_free_port(),
+        run_as=cluster.user,
+        dbname="postgres",
+        stop=True,
+        stdout=out,
+    )
+    assert "django_migrations: 1 rows" in out.getvalue()
+    assert "結果 / result: 正常 / OK" in out.getvalue()
+    with pytest.raises(CommandError, match="before the target"):
+        call_command(
+            "recover_pitr",
+            target_time="2000-01-01 09:00",
+            data_dir=cluster.directory / "never",
+            stdout=io.StringIO(),
+        )
 
     # a recovery refuses a directory that is not empty
     with pytest.raises(BackupError, match="not empty"):
