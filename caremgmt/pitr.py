@@ -102,7 +102,8 @@ def take_base_backup(
     partial = directory / f"base-{stamp}.partial"
     if final.exists():
         raise BackupError(f"{final.name} already exists; wait a second and run again.")
-    shutil.rmtree(partial, ignore_errors=True)
+    for stale in directory.glob("base-*.partial"):  # a run killed half-way (docker stop)
+        shutil.rmtree(stale, ignore_errors=True)
     with params.connect(autocommit=True) as conn:
         major = int(conn.execute("SHOW server_version_num").fetchone()[0]) // 10000
     tool = pg_tool("pg_basebackup", major)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import io
 import shutil
 import socket
+import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import psycopg
 import pytest
+import yaml
 from django.core.management import CommandError, call_command
 
 from caremgmt.backup import BackupError, DbParams
@@ -25,6 +27,20 @@ from caremgmt.pitr import base_backups, prune_base_backups, recover, smoke, take
 from tests.conftest import require_or_skip
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*XDG_RUNTIME_DIR.*")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def compose_setting(name: str) -> str:
+    """A `-c name=value` of the compose postgres service's command."""
+    command = compose()["services"]["postgres"]["command"]
+    (value,) = [arg.split("=", 1)[1] for arg in command if arg.startswith(f"{name}=")]
+    return value
 
 
 def _free_port() -> int:
@@ -46,7 +62,8 @@ class ArchivingPostgres:
             shutil.chown(self.wal, self.user, self.user)
         with psycopg.connect(self.uri(), autocommit=True) as conn:
             conn.execute("ALTER SYSTEM SET archive_mode = on")
-            command = f"test ! -f {self.wal}/%f && cp %p {self.wal}/%f"
+            # docker-compose.yml's own archive_command, with its /wal replaced by ours
+            command = compose_setting("archive_command").replace("/wal/", f"{self.wal}/")
             conn.execute(
                 psycopg.sql.SQL("ALTER SYSTEM SET archive_command = {}").format(
                     psycopg.sql.Literal(command)
@@ -199,3 +216,26 @@ def test_recover_to_a_time_and_to_the_end(cluster) -> None:  # noqa: ANN001
     assert all(name >= second.start_wal for name in remaining)
     assert first.start_wal in segments_before and first.start_wal not in remaining
     assert prune_base_backups(bases, keep=1, wal_dir=cluster.wal) == ([], 0)
+
+
+def test_compose_archives_wal_and_takes_base_backups() -> None:
+    services = compose()["services"]
+    postgres, backup = services["postgres"], services["backup"]
+    assert compose_setting("archive_mode") == "on"
+    assert int(compose_setting("archive_timeout")) <= 300  # a quiet office: RPO ≤ 5 min
+    assert "/wal/%f" in compose_setting("archive_command")
+    assert "wal:/wal" in postgres["volumes"] and "wal:/wal" in backup["volumes"]
+    assert "wal" in compose()["volumes"]
+    # the root wrapper before the image's entrypoint is valid sh, gives /wal to postgres,
+    # and allows replication for the owner role only (pg_basebackup from `backup`)
+    script = postgres["entrypoint"][2].replace("$$", "$")
+    subprocess.run(["sh", "-n", "-c", script], check=True)  # noqa: S603, S607
+    assert "chown postgres:postgres /wal" in script
+    assert "host replication caremgmt all scram-sha-256" in script
+    assert f"hba_file={script.split('> ')[1].split()[0]}" in postgres["command"]
+    loops = backup["command"][2]
+    assert "base_backup --daily-at" in loops and "--every-days 7" in loops
+    assert "exec python manage.py backup_db --daily-at" in loops
+    assert backup["environment"]["WAL_ARCHIVE_DIR"] == "/wal"
+    assert backup["environment"]["BASE_BACKUP_DIR"].startswith("/backups/")
+    assert "SHA256SUMS" in backup["healthcheck"]["test"][1]
