@@ -14,7 +14,7 @@ checksums) into BASE_BACKUP_DIR:
 
 written as `base-<stamp>.partial` and renamed when complete. Pruning keeps the newest N base
 backups and removes archived WAL older than the oldest kept one's start segment
-(pg_archivecleanup). `recover_pitr` unpacks a base backup into a NEW data directory, sets
+(pg_archivecleanup's rule). `recover_pitr` unpacks a base backup into a NEW data directory, sets
 `restore_command` (from the archive) and `recovery_target_time` (or replays everything),
 starts a server on a scratch port and socket with archiving off, waits until it has
 promoted, and checks what it holds. The live data directory is never touched.
@@ -42,6 +42,7 @@ from caremgmt.backup import BackupError, DbParams, pg_tool, sha256_of
 BASE_NAME = re.compile(r"^base-(?P<stamp>\d{8}T\d{6}Z)$")
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 WAL_SEGMENT = re.compile(r"^[0-9A-F]{24}$")
+WAL_FILE = re.compile(r"^[0-9A-F]{24}(\.partial)?$")
 START_WAL = re.compile(r"^START WAL LOCATION: \S+ \(file (?P<file>[0-9A-F]{24})\)$", re.M)
 BACKUP_FILES = ("base.tar.gz", "pg_wal.tar.gz", "backup_manifest")
 
@@ -163,7 +164,7 @@ def prune_base_backups(
     directory: Path, *, keep: int, wal_dir: Path | None
 ) -> tuple[list[Path], int]:
     """Delete base backups beyond the newest `keep`; then archived WAL segments older than
-    the oldest kept one's start segment (pg_archivecleanup). Returns (removed, WAL removed)."""
+    the oldest kept one's start segment. Returns (base backups removed, WAL removed)."""
     bases = base_backups(directory)
     removed = bases[: max(len(bases) - keep, 0)]
     for base in removed:
@@ -171,16 +172,25 @@ def prune_base_backups(
     kept = bases[len(removed) :]
     if wal_dir is None or not kept or not wal_dir.is_dir():
         return removed, 0
-    meta = read_meta(kept[0])
-    before = sum(1 for path in wal_dir.iterdir() if WAL_SEGMENT.match(path.name))
-    tool = pg_tool("pg_archivecleanup", meta["server_major"])
-    done = subprocess.run(
-        [str(tool), str(wal_dir), meta["start_wal"]], capture_output=True, text=True, check=False
+    obsolete = wal_older_than(wal_dir, read_meta(kept[0])["start_wal"])
+    for path in obsolete:
+        path.unlink(missing_ok=True)
+    return removed, len(obsolete)
+
+
+def wal_older_than(wal_dir: Path, oldest_kept: str) -> list[Path]:
+    """Archived WAL segments a restore from `oldest_kept` on never needs: pg_archivecleanup's
+    rule (segment files, `.partial` ones too, whose log/segment part — the name without the
+    timeline — sorts before the kept one's; timeline .history and .backup files stay). In
+    Python because the app image has the PostgreSQL client package only, which lacks
+    pg_archivecleanup; tests/caremgmt/test_pitr.py checks it against `pg_archivecleanup -n`."""
+    if not WAL_SEGMENT.match(oldest_kept):
+        raise BackupError(f"{oldest_kept!r} is not a WAL segment name.")
+    return sorted(
+        path
+        for path in wal_dir.iterdir()
+        if WAL_FILE.match(path.name) and path.name[8:24] < oldest_kept[8:24]
     )
-    if done.returncode != 0:
-        raise BackupError(f"pg_archivecleanup failed: {done.stderr.strip()}")
-    after = sum(1 for path in wal_dir.iterdir() if WAL_SEGMENT.match(path.name))
-    return removed, before - after
 
 
 # --- Recovery ----------------------------------------------------------------------------

@@ -23,7 +23,14 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from caremgmt.backup import BackupError, DbParams
-from caremgmt.pitr import base_backups, prune_base_backups, recover, smoke, take_base_backup
+from caremgmt.pitr import (
+    base_backups,
+    prune_base_backups,
+    recover,
+    smoke,
+    take_base_backup,
+    wal_older_than,
+)
 from tests.conftest import require_or_skip
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*XDG_RUNTIME_DIR.*")
@@ -205,6 +212,21 @@ def test_recover_to_a_time_and_to_the_end(cluster) -> None:  # noqa: ANN001
             port=_free_port(),
             run_as=cluster.user,
         )
+
+    # pruning WAL follows pg_archivecleanup: what its dry run (-n) lists is what we remove
+    from caremgmt.backup import pg_tool
+
+    cutoff = max(p.name for p in cluster.wal.iterdir() if len(p.name) == 24)
+    (cluster.wal / f"{cutoff[:16]}000000FF.partial").touch()  # after the cutoff: kept
+    (cluster.wal / f"00000001{'0' * 15}1.partial").touch()  # before it: removed
+    dry = subprocess.run(  # noqa: S603
+        [str(pg_tool("pg_archivecleanup", 18)), "-n", str(cluster.wal), cutoff],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert sorted(dry) == [str(p) for p in wal_older_than(cluster.wal, cutoff)]
+    assert dry  # it does remove something here
 
     # a second base backup with keep=1: the first goes, and so does WAL older than the second
     segments_before = {p.name for p in cluster.wal.iterdir()}
