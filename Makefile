@@ -7,7 +7,7 @@ BROWSER_PACKAGES := chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt bench bench-load install sysdeps browser migrate demo worker lock clean-db stop backup restore
+.PHONY: run test lint fmt bench bench-load install sysdeps browser migrate demo worker lock clean-db stop backup restore base-backup restore-pitr
 
 install: $(VENV)/.installed
 
@@ -56,6 +56,17 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=.data/backups/caremgmt-….dump [RESTORE_ARGS=--drop-after]"; exit 2; }
 	@$(PY) manage.py restore_db "$(FILE)" $(RESTORE_ARGS)
+
+# Point-in-time recovery (docs/backup.md 「PITR」): a base backup (pg_basebackup, tar + gzip +
+# manifest) into BASE_BACKUP_DIR, pruning WAL_ARCHIVE_DIR; `make restore-pitr` recovers it plus
+# the archived WAL into a NEW data directory, to TARGET (JST, e.g. "2026-11-28 10:40") or to
+# the end when TARGET is unset, and starts it on a scratch port (PITR_ARGS e.g. --stop).
+base-backup: install
+	@$(PY) manage.py base_backup
+
+restore-pitr: install
+	@test -n "$(INTO)" || { echo "usage: make restore-pitr INTO=/new/dir [TARGET='2026-11-28 10:40'] [PITR_ARGS='--stop --run-as postgres']"; exit 2; }
+	@$(PY) manage.py recover_pitr --data-dir "$(INTO)" $(if $(TARGET),--target-time "$(TARGET)",--latest) $(PITR_ARGS)
 
 # Opt-in (minutes): seeds a 3,600-client corporation in cm_load (once), then 50 simulated staff
 # against gunicorn + a Celery worker on a private redis-server. LOAD_SECONDS=60 by default.
