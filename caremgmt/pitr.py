@@ -42,7 +42,7 @@ from caremgmt.backup import BackupError, DbParams, pg_tool, sha256_of
 BASE_NAME = re.compile(r"^base-(?P<stamp>\d{8}T\d{6}Z)$")
 STAMP_FORMAT = "%Y%m%dT%H%M%SZ"
 WAL_SEGMENT = re.compile(r"^[0-9A-F]{24}$")
-WAL_FILE = re.compile(r"^[0-9A-F]{24}(\.partial)?$")
+WAL_FILE = re.compile(r"^[0-9A-F]{24}(\.partial)?(\.gz)?$")
 START_WAL = re.compile(r"^START WAL LOCATION: \S+ \(file (?P<file>[0-9A-F]{24})\)$", re.M)
 BACKUP_FILES = ("base.tar.gz", "pg_wal.tar.gz", "backup_manifest")
 
@@ -179,9 +179,10 @@ def prune_base_backups(
 
 
 def wal_older_than(wal_dir: Path, oldest_kept: str) -> list[Path]:
-    """Archived WAL segments a restore from `oldest_kept` on never needs: pg_archivecleanup's
-    rule (segment files, `.partial` ones too, whose log/segment part — the name without the
-    timeline — sorts before the kept one's; timeline .history and .backup files stay). In
+    """Archived WAL segments a restore from `oldest_kept` on never needs: the rule of
+    `pg_archivecleanup -x .gz` (segment files, `.partial` ones too, gzipped or not, whose
+    log/segment part — the name without the timeline — sorts before the kept one's; timeline
+    .history and .backup files stay). In
     Python because the app image has the PostgreSQL client package only, which lacks
     pg_archivecleanup; tests/caremgmt/test_pitr.py checks it against `pg_archivecleanup -n`."""
     if not WAL_SEGMENT.match(oldest_kept):
@@ -268,7 +269,8 @@ def recover(
     _extract(base / "base.tar.gz", data_dir)
     _extract(base / "pg_wal.tar.gz", data_dir / "pg_wal")
     # The archive is read, never written: the recovered server runs with archive_mode off.
-    restore_command = f"cp {shlex.quote(str(wal_dir.resolve()))}/%f %p"
+    # Segments are archived gzipped (docker-compose.yml's archive_command): `<name>.gz`.
+    restore_command = f"gunzip -c {shlex.quote(str(wal_dir.resolve()))}/%f.gz > %p"
     settings = {
         "restore_command": restore_command,
         "recovery_target_action": "promote",

@@ -9,7 +9,9 @@ recovery touches the running cluster's data directory. No Django database is use
 
 from __future__ import annotations
 
+import gzip
 import io
+import re
 import shutil
 import socket
 import subprocess
@@ -48,6 +50,11 @@ def compose_setting(name: str) -> str:
     command = compose()["services"]["postgres"]["command"]
     (value,) = [arg.split("=", 1)[1] for arg in command if arg.startswith(f"{name}=")]
     return value
+
+
+def is_segment(name: str) -> bool:
+    """An archived (gzipped) WAL segment, not a .partial, .backup or .history file."""
+    return re.fullmatch(r"[0-9A-F]{24}\.gz", name) is not None
 
 
 def _free_port() -> int:
@@ -140,7 +147,7 @@ def test_recover_to_a_time_and_to_the_end(cluster) -> None:  # noqa: ANN001
         conn.execute("INSERT INTO probe (name) VALUES ('B1')")
         segment = conn.execute("SELECT pg_walfile_name(pg_switch_wal())").fetchone()[0]
     deadline = time.monotonic() + 30
-    while not (cluster.wal / segment).exists():  # archived (archive_command ran)
+    while not (cluster.wal / f"{segment}.gz").exists():  # archived (archive_command ran)
         assert time.monotonic() < deadline, f"{segment} was not archived"
         time.sleep(0.1)
     live_files = sorted(p.name for p in Path(cluster.server.pgdata).iterdir())
@@ -216,11 +223,11 @@ def test_recover_to_a_time_and_to_the_end(cluster) -> None:  # noqa: ANN001
     # pruning WAL follows pg_archivecleanup: what its dry run (-n) lists is what we remove
     from caremgmt.backup import pg_tool
 
-    cutoff = max(p.name for p in cluster.wal.iterdir() if len(p.name) == 24)
-    (cluster.wal / f"{cutoff[:16]}000000FF.partial").touch()  # after the cutoff: kept
+    cutoff = max(p.name[:24] for p in cluster.wal.iterdir() if is_segment(p.name))
+    (cluster.wal / f"{cutoff[:16]}000000FF.partial.gz").touch()  # after the cutoff: kept
     (cluster.wal / f"00000001{'0' * 15}1.partial").touch()  # before it: removed
     dry = subprocess.run(  # noqa: S603
-        [str(pg_tool("pg_archivecleanup", 18)), "-n", str(cluster.wal), cutoff],
+        [str(pg_tool("pg_archivecleanup", 18)), "-n", "-x", ".gz", str(cluster.wal), cutoff],
         capture_output=True,
         text=True,
         check=True,
@@ -229,12 +236,12 @@ def test_recover_to_a_time_and_to_the_end(cluster) -> None:  # noqa: ANN001
     assert dry  # it does remove something here
 
     # a second base backup with keep=1: the first goes, and so does WAL older than the second
-    segments_before = {p.name for p in cluster.wal.iterdir()}
+    segments_before = {p.name[:24] for p in cluster.wal.iterdir()}
     second = take_base_backup(cluster.params(), bases, keep=1, wal_dir=cluster.wal, now=None)
     assert base_backups(bases) == [second.directory]
     assert second.pruned == (first.directory,)
     assert second.wal_removed >= 1
-    remaining = {p.name for p in cluster.wal.iterdir() if len(p.name) == 24}
+    remaining = {p.name[:24] for p in cluster.wal.iterdir() if is_segment(p.name)}
     assert all(name >= second.start_wal for name in remaining)
     assert first.start_wal in segments_before and first.start_wal not in remaining
     assert prune_base_backups(bases, keep=1, wal_dir=cluster.wal) == ([], 0)
@@ -245,7 +252,7 @@ def test_compose_archives_wal_and_takes_base_backups() -> None:
     postgres, backup = services["postgres"], services["backup"]
     assert compose_setting("archive_mode") == "on"
     assert int(compose_setting("archive_timeout")) <= 300  # a quiet office: RPO ≤ 5 min
-    assert "/wal/%f" in compose_setting("archive_command")
+    assert "/wal/%f.gz" in compose_setting("archive_command")
     assert "wal:/wal" in postgres["volumes"] and "wal:/wal" in backup["volumes"]
     assert "wal" in compose()["volumes"]
     # the root wrapper before the image's entrypoint is valid sh, gives /wal to postgres,
@@ -261,3 +268,27 @@ def test_compose_archives_wal_and_takes_base_backups() -> None:
     assert backup["environment"]["WAL_ARCHIVE_DIR"] == "/wal"
     assert backup["environment"]["BASE_BACKUP_DIR"].startswith("/backups/")
     assert "SHA256SUMS" in backup["healthcheck"]["test"][1]
+
+
+def test_archive_command_is_atomic_and_idempotent(tmp_path) -> None:  # noqa: ANN001
+    """docker-compose.yml's archive_command, run by sh as PostgreSQL runs it: archives once,
+    accepts a retry of the same segment (a crash after the copy), refuses a different one
+    under the same name (never overwrites the archive), leaves no .tmp behind."""
+    wal = tmp_path / "wal"
+    wal.mkdir()
+    segment = tmp_path / "000000010000000000000007"
+    segment.write_bytes(b"wal record " * 1000)
+
+    def archive() -> int:
+        command = compose_setting("archive_command").replace("/wal/", f"{wal}/")
+        command = command.replace("%f", segment.name).replace("%p", str(segment))
+        return subprocess.run(["sh", "-c", command], check=False).returncode  # noqa: S603, S607
+
+    assert archive() == 0
+    assert [p.name for p in wal.iterdir()] == [f"{segment.name}.gz"]
+    assert gzip.decompress((wal / f"{segment.name}.gz").read_bytes()) == segment.read_bytes()
+    assert archive() == 0  # the same content again: done
+    segment.write_bytes(b"something else")
+    assert archive() != 0  # a different segment under that name: refused
+    assert gzip.decompress((wal / f"{segment.name}.gz").read_bytes()).startswith(b"wal record")
+    assert [p.name for p in wal.iterdir()] == [f"{segment.name}.gz"]
