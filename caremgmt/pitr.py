@@ -300,9 +300,8 @@ def recover(
             pg_ctl, data_dir, ["-w", "-t", "120", "-l", str(log), "-o", options, "start"], run_as
         )
     except BackupError as error:
-        raise BackupError(
-            f"{error}\n{log.read_text(encoding='utf-8', errors='replace')[-2000:]}"
-        ) from error
+        shutil.rmtree(socket_dir, ignore_errors=True)
+        raise _gave_up(str(error), log) from error
     deadline = time.monotonic() + timeout
     params = recovered.params("postgres", superuser)
     while True:
@@ -311,12 +310,26 @@ def recover(
                 if not conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]:
                     break
         except psycopg.OperationalError:
-            pass
+            if not (data_dir / "postmaster.pid").exists():  # the server gave up
+                shutil.rmtree(socket_dir, ignore_errors=True)
+                raise _gave_up("the recovering server stopped.", log) from None
         if time.monotonic() > deadline:
             recovered.stop()
             raise BackupError(f"recovery did not finish within {timeout:.0f} s; see {log}.")
         time.sleep(0.2)
     return recovered
+
+
+def _gave_up(what: str, log: Path) -> BackupError:
+    """The server stopped during recovery: say why, with its log's end."""
+    tail = log.read_text(encoding="utf-8", errors="replace")[-1500:]
+    hint = (
+        " The target time is later than the last archived transaction:"
+        " recover to an earlier time, or to the end (--latest)."
+        if "before configured recovery target was reached" in tail
+        else ""
+    )
+    return BackupError(f"{what}{hint}\n{tail}")
 
 
 def smoke(params: DbParams) -> tuple[list[str], list[str]]:

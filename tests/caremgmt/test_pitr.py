@@ -9,6 +9,7 @@ recovery touches the running cluster's data directory. No Django database is use
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import re
@@ -214,6 +215,18 @@ def test_recover_to_a_time_and_to_the_end(cluster) -> None:  # noqa: ANN001
             target_time="2000-01-01 09:00",
             data_dir=cluster.directory / "never",
             stdout=io.StringIO(),
+        )
+
+    # a target after the last archived transaction: the server gives up, and we say why
+    with pytest.raises(BackupError, match="later than the last archived transaction"):
+        recover(
+            first.directory,
+            cluster.wal,
+            cluster.directory / "recovered-future",
+            target_time=target + dt.timedelta(hours=1),
+            port=_free_port(),
+            run_as=cluster.user,
+            timeout=60,
         )
 
     # a recovery refuses a directory that is not empty
