@@ -26,6 +26,7 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from caremgmt.backup import BackupError, DbParams
+from caremgmt.management.commands.base_backup import due
 from caremgmt.pitr import (
     base_backups,
     prune_base_backups,
@@ -312,3 +313,17 @@ def test_archive_command_is_atomic_and_idempotent(tmp_path) -> None:  # noqa: AN
     assert archive() != 0  # a different segment under that name: refused
     assert gzip.decompress((wal / f"{segment.name}.gz").read_bytes()).startswith(b"wal record")
     assert [p.name for p in wal.iterdir()] == [f"{segment.name}.gz"]
+
+
+def test_weekly_base_backup_is_due_by_the_newest_ones_age(tmp_path) -> None:  # noqa: ANN001
+    assert due(tmp_path / "none", 7)  # no base backup yet: at once
+    base = tmp_path / "base-20261121T173000Z"
+    base.mkdir()
+    (tmp_path / "base-20261128T173000Z.partial").mkdir()  # an unfinished one never counts
+    assert due(tmp_path, 7)
+    (base / "SHA256SUMS").write_text("", encoding="utf-8")
+    taken = (base / "SHA256SUMS").stat().st_mtime
+    day = 86400
+    assert not due(tmp_path, 7, now=taken + 1 * day)
+    assert not due(tmp_path, 7, now=taken + 6.4 * day)
+    assert due(tmp_path, 7, now=taken + 7 * day - 60)  # the daily check a minute early

@@ -32,11 +32,14 @@ def wal_archive_dir() -> Path:
     return Path(env_str("WAL_ARCHIVE_DIR") or Path(settings.DATA_DIR) / "wal")
 
 
-def newest_age_days(directory: Path) -> float | None:
+def due(directory: Path, every_days: float, now: float | None = None) -> bool:
+    """A base backup is due: none yet, or the newest is `every_days` old, less half a day of
+    slack (one taken at 02:31 is due again `every_days` later at the 02:30 check)."""
     bases = base_backups(directory)
     if not bases:
-        return None
-    return (time.time() - (bases[-1] / "SHA256SUMS").stat().st_mtime) / 86400
+        return True
+    age = ((now or time.time()) - (bases[-1] / "SHA256SUMS").stat().st_mtime) / 86400
+    return age > every_days - 0.5
 
 
 class Command(BaseCommand):
@@ -64,9 +67,7 @@ class Command(BaseCommand):
             raise CommandError(f"--daily-at {options['daily_at']!r}: use HH:MM.") from error
         every = options["every_days"]
         while True:
-            age = newest_age_days(directory)
-            # half a day of slack: a backup taken at 02:31 is due again 7 days later at 02:30
-            if age is None or age > every - 0.5:
+            if due(directory, every):
                 self._scheduled(*run)
             wait = seconds_until(options["daily_at"], datetime.now(JST))
             self.stdout.write(f"Next base-backup check in {wait / 3600:.1f} h.")
