@@ -27,6 +27,8 @@ EVENTS: dict[str, str] = {
     "plan_minor_change": "plan",  # 軽微な変更（理由）
     "meeting_held": "meeting",  # サービス担当者会議の開催
     "ticket_delivered": "ticket",  # 利用票の交付・同意
+    "actuals_confirmed": "ticket",  # サービス提供実績の確定（事業所ごと）
+    "actuals_unconfirmed": "ticket",  # 実績の確定の取消
     "monitoring_recorded": "monitoring",  # モニタリングの記録
     "evaluation_recorded": "monitoring",  # 評価表
     "application_filed": "application",  # 認定申請（新規・更新・区分変更）

@@ -7,6 +7,8 @@
   under the ticket's version lock, then received as 画面入力;
 * `save_reason(...)` / `confirm(...)` — under `ProviderActuals.version` (and the ticket's
   version for 確定): 確定 is refused while 実績 ≠ 予定 without a recorded reason.
+* `confirm` / `unconfirm` emit the client event `actuals_confirmed` / `actuals_unconfirmed`
+  (caremgmt.events): the work queue refreshes the client after commit, 第5表 gets its entry.
 
 Writers: 事務, 管理者 and the client's care managers (`require_writer`; the caller looked the
 ticket up through `caremgmt.access.visible`). A claimed month is read-only.
@@ -25,6 +27,7 @@ from billing.models import ServiceTicket, TicketRow
 from billing.models.actuals import ActualsImport, ActualsSource, ActualsStatus, ProviderActuals
 from billing.tickets.compute import CLAIMED_MESSAGE, recompute_and_cache
 from caremgmt.access import Actor, require_writer
+from caremgmt.events import emit
 from caremgmt.locking import StaleEditError, changes_since
 
 PA_LOCK_FIELDS = ("status", "difference_reason", "confirmed_at")
@@ -208,7 +211,23 @@ def confirm(
     locked.confirmed_by = actor.staff
     locked.version += 1
     locked.save(update_fields=["status", "confirmed_at", "confirmed_by", "version"])
+    _emit("actuals_confirmed", actor, locked, "を確定した。")
     return locked
+
+
+def _emit(event: str, actor: Actor, pa: ProviderActuals, done: str) -> None:
+    """The client event of a 確定 / its undo: the work queue refreshes the client after
+    commit (the 「実績が未確定」 item clears or comes back) and 第5表 gets its entry."""
+    ticket = ServiceTicket.objects.only("client_id", "month").get(pk=pa.ticket_id)
+    provider = pa.provider.name
+    emit(
+        event,
+        client_id=ticket.client_id,
+        on=timezone.localdate(),
+        summary=f"{ticket.month.year}年{ticket.month.month}月分のサービス提供実績（{provider}）{done}",
+        source=pa,
+        actor=actor.staff,
+    )
 
 
 @transaction.atomic
@@ -228,6 +247,7 @@ def unconfirm(
     locked.confirmed_by = None
     locked.version += 1
     locked.save(update_fields=["status", "confirmed_at", "confirmed_by", "version"])
+    _emit("actuals_unconfirmed", actor, locked, "の確定を取り消した。")
     return locked
 
 

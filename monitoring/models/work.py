@@ -28,7 +28,9 @@ class WorkKind(models.TextChoices):
 
 class WorkItem(models.Model):
     scope_office_path = "office"
-    scope_caseload_paths = ("care_manager",)
+    # The 担当 (stored) and the client's current 代理 (read live, so a change of 代理 needs
+    # no refresh): a deputy covering a colleague sees the client's items too.
+    scope_caseload_paths = ("care_manager", "client__deputy_care_manager")
 
     office = models.ForeignKey("caremgmt.Office", on_delete=models.CASCADE, related_name="+")
     care_manager = models.ForeignKey(

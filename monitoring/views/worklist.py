@@ -19,7 +19,13 @@ from clients.selectors import RENEWAL_WINDOW_DAYS, certifications_expiring, clie
 from monitoring.models import Notice, NotificationPreference, WorkKind
 from monitoring.work.caseload import caseload_table
 from monitoring.work.notices import UNREAD_SHOWN, mark_read, notices_for
-from monitoring.work.queue import MAX_ITEMS, grouped, kind_counts, scoped_items
+from monitoring.work.queue import (
+    MAX_ITEMS,
+    covering_staff_id,
+    grouped,
+    kind_counts,
+    scoped_items,
+)
 from monitoring.work.refresh import ensure_fresh
 
 
@@ -37,12 +43,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in WorkKind.values else ""
     care_manager_id = _int(request.GET.get("cm")) if actor.sees_whole_office else None
+    # 「担当のみ」 leaves out the clients covered as 代理 (default: included); care managers only.
+    scope = "own" if request.GET.get("scope") == "own" and not actor.sees_whole_office else ""
     # The page lists client names (work items, expiring 認定): one SEARCH row.
-    query = {key: value for key, value in (("kind", kind), ("cm", care_manager_id)) if value}
+    query = {
+        key: value
+        for key, value in (("kind", kind), ("cm", care_manager_id), ("scope", scope))
+        if value
+    }
     record_search(request, subject_type="dashboard", query={k: str(v) for k, v in query.items()})
     clients = client_list(actor=actor)
-    items = scoped_items(actor, care_manager_id)
-    groups, truncated = grouped(items, kind, today)
+    items = scoped_items(actor, care_manager_id, own_only=bool(scope))
+    groups, truncated = grouped(items, kind, today, viewer_id=covering_staff_id(actor))
     notices = list(notices_for(actor)[:UNREAD_SHOWN]) if actor.office else []
     caseload = caseload_table(actor.office, today) if actor.sees_whole_office else None
     counts = kind_counts(items, today)
@@ -68,6 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "counts": counts,
         "kind": kind,
         "care_manager_id": care_manager_id,
+        "scope": scope,
         "notices": notices,
         "unread_count": sum(1 for notice in notices if notice.read_at is None),
         "caseload": caseload,

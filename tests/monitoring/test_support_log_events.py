@@ -154,6 +154,8 @@ SERVICE_EVENTS = {
     "plan_minor_change": ("careplans.minorchange", LogKind.PLAN),
     "meeting_held": ("careplans.meeting", LogKind.MEETING),
     "ticket_delivered": ("billing.ticketversion", LogKind.TICKET),
+    "actuals_confirmed": ("billing.provideractuals", LogKind.TICKET),
+    "actuals_unconfirmed": ("billing.provideractuals", LogKind.TICKET),
     "application_filed": ("clients.certificationapplication", LogKind.APPLICATION),
 }
 ALL_EVENTS = {**SERVICE_EVENTS, **OTHER_AREAS}
