@@ -21,14 +21,16 @@ from django.dispatch import Signal
 
 client_event = Signal()
 
-# event → the 第5表 種別 (monitoring.models.LogKind value) its automatic entry is filed under.
-EVENTS: dict[str, str] = {
+# event → the 第5表 種別 (monitoring.models.LogKind value) its automatic entry is filed under;
+# None: an office step the work queue reacts to that is not part of the client's 支援経過
+# (no 第5表 entry).
+EVENTS: dict[str, str | None] = {
     "plan_confirmed": "plan",  # 居宅サービス計画の確定（説明・同意・交付）
     "plan_minor_change": "plan",  # 軽微な変更（理由）
     "meeting_held": "meeting",  # サービス担当者会議の開催
     "ticket_delivered": "ticket",  # 利用票の交付・同意
-    "actuals_confirmed": "ticket",  # サービス提供実績の確定（事業所ごと）
-    "actuals_unconfirmed": "ticket",  # 実績の確定の取消
+    "actuals_confirmed": None,  # サービス提供実績の確定（事業所ごと; 事務's billing step）
+    "actuals_unconfirmed": None,  # 実績の確定の取消
     "monitoring_recorded": "monitoring",  # モニタリングの記録
     "evaluation_recorded": "monitoring",  # 評価表
     "application_filed": "application",  # 認定申請（新規・更新・区分変更）

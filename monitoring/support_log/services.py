@@ -177,6 +177,8 @@ def support_log_auto(
     `support_log_event_once`, so a repeat (or a concurrent twin) writes nothing and costs
     the caller's service a single query."""
     kind = EVENTS[event]
+    if kind is None:  # an office step for the work queue only (caremgmt.events)
+        return
     staff = getattr(actor, "staff", actor)  # an Actor or a Staff
     if staff is None:
         staff = Client.objects.select_related("care_manager").get(pk=client_id).care_manager

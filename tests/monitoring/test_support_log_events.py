@@ -154,16 +154,36 @@ SERVICE_EVENTS = {
     "plan_minor_change": ("careplans.minorchange", LogKind.PLAN),
     "meeting_held": ("careplans.meeting", LogKind.MEETING),
     "ticket_delivered": ("billing.ticketversion", LogKind.TICKET),
-    "actuals_confirmed": ("billing.provideractuals", LogKind.TICKET),
-    "actuals_unconfirmed": ("billing.provideractuals", LogKind.TICKET),
     "application_filed": ("clients.certificationapplication", LogKind.APPLICATION),
 }
 ALL_EVENTS = {**SERVICE_EVENTS, **OTHER_AREAS}
+# Office steps the work queue reacts to; they are not 支援経過 and write no 第5表 entry.
+QUEUE_ONLY_EVENTS = {
+    "actuals_confirmed": "billing.provideractuals",
+    "actuals_unconfirmed": "billing.provideractuals",
+}
 
 
 def test_every_event_is_covered_here() -> None:
-    assert set(EVENTS) == set(ALL_EVENTS)
-    assert {event: kind for event, (_, kind) in ALL_EVENTS.items()} == EVENTS
+    assert set(EVENTS) == set(ALL_EVENTS) | set(QUEUE_ONLY_EVENTS)
+    assert {event: kind for event, (_, kind) in ALL_EVENTS.items()} == {
+        event: kind for event, kind in EVENTS.items() if kind is not None
+    }
+    assert {event for event, kind in EVENTS.items() if kind is None} == set(QUEUE_ONLY_EVENTS)
+
+
+@pytest.mark.parametrize("event", sorted(QUEUE_ONLY_EVENTS))
+def test_queue_only_events_write_no_entry(world, event) -> None:  # noqa: ANN001
+    client = ClientFactory(office=world.office, care_manager=world.care_manager)
+    with transaction.atomic():
+        emit(
+            event,
+            client_id=client.pk,
+            on=D(2026, 11, 2),
+            summary="2026年10月分のサービス提供実績を確定した。",
+            source=f"{QUEUE_ONLY_EVENTS[event]}:4242",
+        )
+    assert _auto(client.pk, event) == []
 
 
 @pytest.mark.parametrize("event", sorted(ALL_EVENTS))

@@ -178,15 +178,14 @@ def test_confirming_actuals_clears_the_item_after_commit(
         )
     assert callbacks and _actuals_item(client) is None
     assert WorkItem.objects.filter(client=ww.clients["monitoring"]).exists()  # others kept
-    [entry] = SupportLogEntry.objects.filter(client=client, event="actuals_confirmed")
-    assert entry.content == "2026年10月分のサービス提供実績（ヘルパーあおば）を確定した。"
-    assert entry.author == world.clerk
+    # an office step: the queue reacts, the client's 支援経過 (第5表) does not grow
+    assert not SupportLogEntry.objects.filter(client=client, event="actuals_confirmed").exists()
     # the undo brings it back, again in the same cycle
     with django_capture_on_commit_callbacks(execute=True):
         actuals.unconfirm(actor=actor, pa=pa, expected_version=pa.version)
     item = _actuals_item(client)
     assert item is not None and "差異あり1事業所" in item.detail
-    assert SupportLogEntry.objects.filter(client=client, event="actuals_unconfirmed").exists()
+    assert not SupportLogEntry.objects.filter(client=client, event="actuals_unconfirmed").exists()
 
 
 def test_a_refused_confirm_emits_nothing(world, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
