@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,7 +45,7 @@ def digest_body(digest: Digest, today: dt.date) -> str:
     lines = [
         f"{digest.staff.full_name} さん",
         "",
-        f"{wareki_date(today)}の時点で、担当の利用者について次のやることがあります。",
+        f"{wareki_date(today)}の時点で、担当・代理の利用者について次のやることがあります。",
         "",
     ]
     for label, count, late in digest.counts:
@@ -77,16 +77,31 @@ def recipients(today: dt.date) -> list[Staff]:
 
 
 def digests(staff: list[Staff], today: dt.date) -> list[Digest]:
-    """Counts per staff and kind in one query."""
+    """Counts per staff and kind in two queries: the clients they are 担当 of, and those they
+    cover as 代理 in an office they are an active member of (as the work queue shows them)."""
     labels = dict(WorkKind.choices)
-    rows = (
+    tally = {"count": Count("pk"), "late": Count("pk", filter=Q(due_on__lt=today))}
+    own = (
         WorkItem.objects.filter(care_manager__in=staff)
-        .values("care_manager_id", "kind")
-        .annotate(count=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
+        .values_list("care_manager_id", "kind")
+        .annotate(**tally)
+    )
+    member_there = Membership.objects.filter(
+        staff_id=OuterRef("client__deputy_care_manager_id"),
+        office_id=OuterRef("client__office_id"),
+        is_active=True,
+    )
+    covered = (
+        WorkItem.objects.filter(client__deputy_care_manager__in=staff)
+        .exclude(care_manager_id=F("client__deputy_care_manager_id"))
+        .filter(Exists(member_there))
+        .values_list("client__deputy_care_manager_id", "kind")
+        .annotate(**tally)
     )
     counts: dict[int, dict[str, tuple[int, int]]] = {}
-    for row in rows:
-        counts.setdefault(row["care_manager_id"], {})[row["kind"]] = (row["count"], row["late"])
+    for staff_id, kind, count, late in [*own, *covered]:
+        before = counts.setdefault(staff_id, {}).get(kind, (0, 0))
+        counts[staff_id][kind] = (before[0] + count, before[1] + late)
     order = [kind for kind, _ in WorkKind.choices]
     result = []
     for person in staff:

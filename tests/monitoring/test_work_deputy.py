@@ -202,3 +202,37 @@ def test_a_refused_confirm_emits_nothing(world, django_capture_on_commit_callbac
         )
     assert callbacks == []
     assert not SupportLogEntry.objects.filter(event="actuals_confirmed").exists()
+
+
+def test_the_morning_digest_counts_covered_clients_too(world) -> None:  # noqa: ANN001
+    """The mail counts what the queue shows: the 代理's covered clients are in their digest
+    (still no client data), a 代理 set to staff of another office counts nothing, and the
+    担当's own digest is unchanged; two queries for any number of staff."""
+    from monitoring.work.digest import digest_body, digests
+
+    own = ClientFactory(office=world.office, care_manager=world.care_manager, name="自分の利用者")
+    monitored(own, confirmed_plan(own), OCTOBER)
+    _covered_client(world)
+    stray = ClientFactory(
+        office=world.other_office,
+        care_manager=world.outsider,
+        deputy_care_manager=world.care_manager,
+    )
+    monitored(stray, confirmed_plan(stray), OCTOBER)
+    refresh_office(world.office, TODAY)
+    refresh_office(world.other_office, TODAY)
+    assert WorkItem.objects.filter(client=stray, kind=WorkKind.MONITORING).exists()
+
+    def monitoring_count(staff) -> int:  # noqa: ANN001
+        with CaptureQueriesContext(connection) as queries:
+            [digest] = digests([staff], TODAY)
+        assert len(queries) == 2
+        return dict((label, count) for label, count, _ in digest.counts).get(
+            WorkKind.MONITORING.label, 0
+        )
+
+    assert monitoring_count(world.care_manager) == 2  # own + covered, not the other office's
+    assert monitoring_count(world.colleague) == 1  # the 担当 still counts their client
+    [digest] = digests([world.care_manager], TODAY)
+    body = digest_body(digest, TODAY)
+    assert "担当・代理の利用者" in body and "田中" not in body
