@@ -217,7 +217,8 @@ def confirm(
 
 def _emit(event: str, actor: Actor, pa: ProviderActuals, done: str) -> None:
     """The client event of a 確定 / its undo: the work queue refreshes the client after
-    commit (the 「実績が未確定」 item clears or comes back) and 第5表 gets its entry."""
+    commit (the 「実績が未確定」 item clears or comes back). A work-queue event only: it
+    writes no 第5表 entry (caremgmt.events maps it to None)."""
     ticket = ServiceTicket.objects.only("client_id", "month").get(pk=pa.ticket_id)
     provider = pa.provider.name
     emit(
