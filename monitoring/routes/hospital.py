@@ -3,6 +3,7 @@
 from django.urls import path
 
 from monitoring.views import hospital as views
+from monitoring.views import hospital_corrections as corrections
 
 urlpatterns: list = [
     path("clients/<int:client_pk>/hospital/", views.hospital_page, name="hospital"),
@@ -22,8 +23,8 @@ urlpatterns: list = [
     ),
     path("stays/<int:pk>/sheet/print/", views.admission_sheet_print, name="admission_sheet_print"),
     path("stays/<int:pk>/conference/new/", views.conference_new, name="conference_new"),
-    path("conferences/<int:pk>/edit/", views.conference_edit, name="conference_edit"),
-    path("conferences/<int:pk>/delete/", views.conference_delete, name="conference_delete"),
-    path("outpatient/<int:pk>/edit/", views.outpatient_edit, name="outpatient_edit"),
-    path("outpatient/<int:pk>/delete/", views.outpatient_delete, name="outpatient_delete"),
+    path("conferences/<int:pk>/edit/", corrections.conference_edit, name="conference_edit"),
+    path("conferences/<int:pk>/delete/", corrections.conference_delete, name="conference_delete"),
+    path("outpatient/<int:pk>/edit/", corrections.outpatient_edit, name="outpatient_edit"),
+    path("outpatient/<int:pk>/delete/", corrections.outpatient_delete, name="outpatient_delete"),
 ]

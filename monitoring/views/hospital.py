@@ -1,6 +1,6 @@
 """入退院・医療連携 screens: the client's hospital page, admission, discharge, stay correction,
 入院時情報提供書 (edit, provision, PDF), 退院前カンファレンス and 通院時情報連携 (record,
-correct, delete).
+correct and delete: hospital_corrections.py).
 
 Thin views: parse, call monitoring.hospital.services, render. Every page that shows the
 client's data (GET, or a rejected POST that re-renders) writes one access-log row.
@@ -8,6 +8,7 @@ client's data (GET, or a rejected POST that re-renders) writes one access-log ro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -35,18 +36,15 @@ from monitoring.hospital.additions import (
 )
 from monitoring.hospital.forms import (
     AdmissionForm,
-    ConferenceEditForm,
     ConferenceForm,
-    DeleteForm,
     DischargeForm,
-    OutpatientEditForm,
     OutpatientForm,
     ProvidedForm,
     SheetForm,
     StayForm,
 )
 from monitoring.hospital.prefill import prefill_admission_sheet
-from monitoring.models import AdmissionInfoSheet, DischargeConference, OutpatientLiaison
+from monitoring.models import AdmissionInfoSheet, DischargeConference
 
 ADDITION_LABELS = {"hospital_1": "入院時情報連携加算（Ⅰ）", "hospital_2": "入院時情報連携加算（Ⅱ）"}
 
@@ -67,7 +65,7 @@ def _stay(request: HttpRequest, pk: int) -> HospitalStay:
     )
 
 
-def _log(request: HttpRequest, client_id: int, subject_id: int) -> None:
+def log_view(request: HttpRequest, client_id: int, subject_id: int) -> None:
     match = request.resolver_match
     name = match.url_name if match is not None else "hospital"
     record_access(
@@ -78,11 +76,11 @@ def _log(request: HttpRequest, client_id: int, subject_id: int) -> None:
     )
 
 
-def _hospital_url(client_id: int) -> str:
+def hospital_url(client_id: int) -> str:
     return reverse("monitoring:hospital", kwargs={"client_pk": client_id})
 
 
-def _form_page(
+def form_page(
     request: HttpRequest,
     *,
     client: Client,
@@ -95,7 +93,7 @@ def _form_page(
     conflict_subject: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    _log(request, client.pk, subject_id)
+    log_view(request, client.pk, subject_id)
     return render(
         request,
         "monitoring/hospital/form.html",
@@ -105,12 +103,33 @@ def _form_page(
             "form": form,
             "title": title,
             "intro": intro,
-            "back_url": _hospital_url(client.pk),
+            "back_url": hospital_url(client.pk),
             "conflict": conflict,
             "conflict_subject": conflict_subject,
         },
         status=status,
     )
+
+
+def visible_doctors(request: HttpRequest) -> Any:
+    return visible(Doctor.objects.all(), request.actor).order_by("institution_name", "pk")
+
+
+def save_under_lock(form: Form, save: Callable[[dict[str, Any]], object]) -> tuple[bool, Any]:
+    """Run `save(fields)` for a valid POSTed editor form with a version token (the form's
+    fields without `version`). Returns (saved, conflict): a stale version refills the form
+    with the newer values and returns the StaleEditError; a service ValidationError goes to
+    the form's fields."""
+    fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    try:
+        save(fields)
+    except StaleEditError as error:
+        form.after_conflict(error)
+        return False, error
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False, None
+    return True, None
 
 
 # --- the client's hospital page ------------------------------------------------------------
@@ -152,7 +171,7 @@ def _stay_rows(client: Client) -> list[dict[str, Any]]:
 
 def hospital_page(request: HttpRequest, client_pk: int) -> HttpResponse:
     client = _client(request, client_pk)
-    _log(request, client.pk, client.pk)
+    log_view(request, client.pk, client.pk)
     return render(
         request,
         "monitoring/hospital/page.html",
@@ -189,8 +208,8 @@ def admission_new(request: HttpRequest, client_pk: int) -> HttpResponse:
             messages.success(
                 request, "入院を記録しました（入院中）。入院時情報提供書を作成・提供してください。"
             )
-            return redirect(_hospital_url(client.pk))
-    return _form_page(
+            return redirect(hospital_url(client.pk))
+    return form_page(
         request,
         client=client,
         subject_id=client.pk,
@@ -218,8 +237,8 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, "退院を記録しました。退院後のケアプランの見直しを検討してください。"
             )
-            return redirect(_hospital_url(stay.client_id))
-    return _form_page(
+            return redirect(hospital_url(stay.client_id))
+    return form_page(
         request,
         client=stay.client,
         subject_id=stay.pk,
@@ -236,23 +255,19 @@ def stay_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = StayForm(request.POST or None, stay=stay)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.stay_update(
+        saved, conflict = save_under_lock(
+            form,
+            lambda fields: services.stay_update(
                 actor=request.actor,
                 stay=stay,
                 expected_version=form.expected_version(),
                 fields=fields,
-            )
-        except StaleEditError as error:
-            conflict = error
-            form.after_conflict(error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, "入院記録を修正しました。")
-            return redirect(_hospital_url(stay.client_id))
-    return _form_page(
+            return redirect(hospital_url(stay.client_id))
+    return form_page(
         request,
         client=stay.client,
         subject_id=stay.pk,
@@ -296,7 +311,7 @@ def admission_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "入院時情報提供書を保存しました。")
             return redirect("monitoring:admission_sheet", pk=stay.pk)
-    _log(request, stay.client_id, stay.pk)
+    log_view(request, stay.client_id, stay.pk)
     addition = (
         admission_info_addition(stay.admitted_on, sheet.provided_on, after_hours=sheet.after_hours)
         if sheet
@@ -365,7 +380,7 @@ def admission_sheet_provided(request: HttpRequest, pk: int) -> HttpResponse:
         stay.admitted_on, after_hours=sheet.after_hours if sheet else False
     )
 
-    return _form_page(
+    return form_page(
         request,
         client=stay.client,
         subject_id=stay.pk,
@@ -408,8 +423,8 @@ def conference_new(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "退院前カンファレンスを記録しました。")
-            return redirect(_hospital_url(stay.client_id))
-    return _form_page(
+            return redirect(hospital_url(stay.client_id))
+    return form_page(
         request,
         client=stay.client,
         subject_id=stay.pk,
@@ -425,7 +440,7 @@ def conference_new(request: HttpRequest, pk: int) -> HttpResponse:
 def outpatient_new(request: HttpRequest, client_pk: int) -> HttpResponse:
     require_plan_writer(request.actor)
     client = _client(request, client_pk)
-    doctors = visible(Doctor.objects.all(), request.actor).order_by("institution_name", "pk")
+    doctors = visible_doctors(request)
     initial: dict[str, Any] = {"accompanied_on": timezone.localdate()}
     if client.primary_doctor_id:
         initial["doctor"] = client.primary_doctor_id
@@ -437,8 +452,8 @@ def outpatient_new(request: HttpRequest, client_pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(request, "通院時情報連携を記録しました。")
-            return redirect(_hospital_url(client.pk))
-    return _form_page(
+            return redirect(hospital_url(client.pk))
+    return form_page(
         request,
         client=client,
         subject_id=client.pk,
@@ -446,214 +461,4 @@ def outpatient_new(request: HttpRequest, client_pk: int) -> HttpResponse:
         title="通院時情報連携の記録",
         intro="利用者の受診に同席し、医師に心身の状況・生活環境を伝え、医師から情報を受けた"
         "ときに記録します（通院時情報連携加算は月1回）。",
-    )
-
-
-def _conference(request: HttpRequest, pk: int) -> DischargeConference:
-    return get_visible_or_404(
-        DischargeConference.objects.select_related(
-            "stay", "stay__client", "stay__client__office", "stay__client__care_manager"
-        ),
-        request.actor,
-        pk=pk,
-    )
-
-
-def _liaison(request: HttpRequest, pk: int) -> OutpatientLiaison:
-    return get_visible_or_404(
-        OutpatientLiaison.objects.select_related(
-            "client", "client__office", "client__care_manager"
-        ),
-        request.actor,
-        pk=pk,
-    )
-
-
-def _delete_page(
-    request: HttpRequest,
-    *,
-    client: Client,
-    subject_id: int,
-    form: DeleteForm,
-    title: str,
-    summary: list[tuple[str, str]],
-    stay: HospitalStay | None = None,
-    conflict: StaleEditError | None = None,
-    conflict_subject: str = "",
-) -> HttpResponse:
-    _log(request, client.pk, subject_id)
-    return render(
-        request,
-        "monitoring/hospital/delete.html",
-        {
-            "client": client,
-            "stay": stay,
-            "form": form,
-            "title": title,
-            "summary": summary,
-            "back_url": _hospital_url(client.pk),
-            "conflict": conflict,
-            "conflict_subject": conflict_subject,
-        },
-        status=409 if conflict else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_plan_writer(request.actor)
-    conference = _conference(request, pk)
-    stay = conference.stay
-    form = ConferenceEditForm(request.POST or None, conference=conference)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.conference_update(
-                actor=request.actor,
-                conference=conference,
-                expected_version=form.expected_version(),
-                fields=fields,
-            )
-        except StaleEditError as error:
-            conflict = error
-            form.after_conflict(error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, "退院前カンファレンス・面談の記録を修正しました（支援経過に訂正を記録）。"
-            )
-            return redirect(_hospital_url(stay.client_id))
-    return _form_page(
-        request,
-        client=stay.client,
-        subject_id=conference.pk,
-        stay=stay,
-        form=form,
-        title="退院前カンファレンス・面談の修正",
-        intro="修正すると退院・退所加算の根拠が記録に合わせて直り、支援経過に訂正が記録されます。",
-        conflict=conflict,
-        conflict_subject="退院前カンファレンス・面談の記録",
-        status=409 if conflict else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def conference_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET asks for confirmation; POST (with the version the page showed) deletes."""
-    require_plan_writer(request.actor)
-    conference = _conference(request, pk)
-    stay = conference.stay
-    form = DeleteForm(request.POST or None, instance=conference)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.conference_delete(
-                actor=request.actor,
-                conference=conference,
-                expected_version=form.expected_version(),
-            )
-        except StaleEditError as error:
-            conflict = error
-            form.after_conflict(error)
-            conference = error.current
-        else:
-            messages.success(
-                request, "退院前カンファレンス・面談の記録を削除しました（支援経過に訂正を記録）。"
-            )
-            return redirect(_hospital_url(stay.client_id))
-    return _delete_page(
-        request,
-        client=stay.client,
-        subject_id=conference.pk,
-        stay=stay,
-        form=form,
-        title="退院前カンファレンス・面談の削除",
-        summary=[
-            ("実施日", wareki_date(conference.held_on)),
-            ("方法", conference.get_kind_display()),
-            ("参加者", conference.attendees),
-            ("内容", conference.content),
-        ],
-        conflict=conflict,
-        conflict_subject="退院前カンファレンス・面談の記録",
-    )
-
-
-def _doctors(request: HttpRequest) -> Any:
-    return visible(Doctor.objects.all(), request.actor).order_by("institution_name", "pk")
-
-
-@require_http_methods(["GET", "POST"])
-def outpatient_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_plan_writer(request.actor)
-    liaison = _liaison(request, pk)
-    form = OutpatientEditForm(request.POST or None, liaison=liaison, doctors=_doctors(request))
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.outpatient_update(
-                actor=request.actor,
-                liaison=liaison,
-                expected_version=form.expected_version(),
-                fields=fields,
-            )
-        except StaleEditError as error:
-            conflict = error
-            form.after_conflict(error)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "通院時情報連携を修正しました（支援経過に訂正を記録）。")
-            return redirect(_hospital_url(liaison.client_id))
-    return _form_page(
-        request,
-        client=liaison.client,
-        subject_id=liaison.pk,
-        form=form,
-        title="通院時情報連携の修正",
-        intro="同席日を別の月に直すと、両方の月の通院時情報連携加算の根拠が記録に合わせて直ります。",
-        conflict=conflict,
-        conflict_subject="通院時情報連携の記録",
-        status=409 if conflict else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def outpatient_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET asks for confirmation; POST (with the version the page showed) deletes."""
-    require_plan_writer(request.actor)
-    liaison = _liaison(request, pk)
-    form = DeleteForm(request.POST or None, instance=liaison)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.outpatient_delete(
-                actor=request.actor, liaison=liaison, expected_version=form.expected_version()
-            )
-        except StaleEditError as error:
-            conflict = error
-            form.after_conflict(error)
-            liaison = error.current
-        else:
-            messages.success(
-                request, "通院時情報連携の記録を削除しました（支援経過に訂正を記録）。"
-            )
-            return redirect(_hospital_url(liaison.client_id))
-    return _delete_page(
-        request,
-        client=liaison.client,
-        subject_id=liaison.pk,
-        form=form,
-        title="通院時情報連携の削除",
-        summary=[
-            ("同席日", wareki_date(liaison.accompanied_on)),
-            ("医療機関・医師", " ".join(filter(None, [liaison.clinic, liaison.doctor_name]))),
-            ("医師に提供した情報", liaison.information_given),
-            ("医師から受けた情報", liaison.information_received),
-        ],
-        conflict=conflict,
-        conflict_subject="通院時情報連携の記録",
     )

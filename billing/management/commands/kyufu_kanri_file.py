@@ -11,30 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from billing.benefit.batch import draft_sheets, month_file
+from billing.management.office_month import OfficeMonthFileCommand
 from billing.models.benefit import ClaimSubmission
-from billing.tickets.month import parse_month
-from caremgmt.models import Office
 
 
-class Command(BaseCommand):
+class Command(OfficeMonthFileCommand):
     help = "給付管理票の国保連交換情報ファイル（8222）を書き出します。"
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
-        parser.add_argument("--office", required=True, help="事業所番号（10桁）")
-        parser.add_argument("--month", required=True, help="サービス提供年月 YYYY-MM")
-        parser.add_argument("--out", required=True, help="書き出すファイル")
-
     def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
-        office = Office.objects.filter(office_number=options["office"]).first()
-        if office is None:
-            raise CommandError(f"事業所番号 {options['office']} の事業所がありません。")
-        try:
-            month = parse_month(options["month"])
-        except ValueError as error:
-            raise CommandError("年月は YYYY-MM で指定してください。") from error
+        office, month = self.office_and_month(options)
         if draft_sheets(office.pk, month):
             try:
                 exchange = month_file(office, month)
