@@ -178,6 +178,50 @@ def safe_next(request: HttpRequest, target: str | None) -> str:
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 
+# --- The reminder on the home page -----------------------------------------------------------
+
+GUIDELINE_NOTE = (
+    "医療情報システムの安全管理に関するガイドライン第6.0版は、令和9年度（2027年度）に"
+    "稼働しているシステムに2要素認証を求めています。"
+)
+
+
+@dataclass(frozen=True)
+class MfaPrompt:
+    """What the home page says about two-factor login: the viewer's own missing device and,
+    for the office manager of an office that does not require it yet, how many staff of the
+    office have none."""
+
+    own_missing: bool
+    office_not_required: bool
+    unenrolled: int
+
+
+def mfa_prompt(actor) -> MfaPrompt | None:  # noqa: ANN001 - caremgmt.access.Actor
+    """None when there is nothing to say. One query, for the manager only."""
+    from caremgmt.models import Staff
+
+    if actor is None or actor.office is None:
+        return None
+    own_missing = not actor.staff.has_mfa_device
+    office_not_required = actor.is_manager and not actor.office.require_mfa
+    unenrolled = 0
+    if office_not_required:
+        unenrolled = (
+            Staff.objects.filter(
+                memberships__office=actor.office,
+                memberships__is_active=True,
+                is_active=True,
+                has_mfa_device=False,
+            )
+            .distinct()
+            .count()
+        )
+    if not own_missing and not office_not_required:
+        return None
+    return MfaPrompt(own_missing, office_not_required, unenrolled)
+
+
 # --- Middleware ------------------------------------------------------------------------------
 
 

@@ -244,7 +244,11 @@ def office_security(request: HttpRequest) -> HttpResponse:
         {"staff": staff, "enrolled": staff.has_mfa_device}
         for staff in Staff.objects.filter(pk__in=staff_ids, is_active=True).order_by("username")
     ]
-    return render(request, "account/office_security.html", {"form": form, "rows": rows})
+    return render(
+        request,
+        "account/office_security.html",
+        {"form": form, "rows": rows, "guideline": mfa.GUIDELINE_NOTE},
+    )
 
 
 @require_POST

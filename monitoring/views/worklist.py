@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from caremgmt.audit import record_search
 from caremgmt.locking import LockedEditForm, StaleEditError, lock_for_edit
+from caremgmt.mfa import GUIDELINE_NOTE, mfa_prompt
 from clients.models import ClientStatus
 from clients.selectors import RENEWAL_WINDOW_DAYS, certifications_expiring, client_list
 from monitoring.models import Notice, NotificationPreference, WorkKind
@@ -84,6 +85,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "notices": notices,
         "unread_count": sum(1 for notice in notices if notice.read_at is None),
         "caseload": caseload,
+        "mfa_prompt": mfa_prompt(actor),
+        "mfa_guideline": GUIDELINE_NOTE,
     }
     return render(request, "monitoring/dashboard.html", context)
 

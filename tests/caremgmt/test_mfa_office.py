@@ -119,3 +119,37 @@ def test_reset_refused_for_non_manager_and_404_for_another_office(world, login) 
     assert manager.post(reverse("mfa_reset"), {"staff": "x"}).status_code == 404
     assert TOTPDevice.objects.filter(user__in=[target, outsider_target]).count() == 2
     assert not AccessLog.objects.filter(action=AccessAction.MFA_RESET).exists()
+
+
+def test_home_page_reminds_the_manager_while_the_office_does_not_require_it(world, login) -> None:  # noqa: ANN001
+    page = login(world.manager).get(reverse("dashboard")).content.decode()
+    assert "この事業所では2要素認証が必須になっていません" in page
+    assert "ガイドライン第6.0版" in page
+    assert reverse("office_security") in page
+    # The care manager is reminded of their own device only.
+    page = login(world.care_manager).get(reverse("dashboard")).content.decode()
+    assert "この事業所では2要素認証が必須になっていません" not in page
+    assert "あなたの2要素認証" in page and reverse("mfa_setup") in page
+
+
+def test_reminder_counts_staff_without_a_device_and_goes_once_required(world) -> None:  # noqa: ANN001
+    from caremgmt.access import actor_for
+
+    world.manager.has_mfa_device = True
+    world.manager.save(update_fields=["has_mfa_device"])
+    actor = actor_for(world.manager, world.office.pk)
+    prompt = mfa.mfa_prompt(actor)
+    assert prompt.office_not_required and not prompt.own_missing
+    assert (
+        prompt.unenrolled
+        == len(
+            {
+                m.staff_id
+                for m in world.office.memberships.filter(is_active=True, staff__is_active=True)
+            }
+        )
+        - 1
+    )
+    world.office.require_mfa = True
+    world.office.save()
+    assert mfa.mfa_prompt(actor_for(world.manager, world.office.pk)) is None
