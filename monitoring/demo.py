@@ -25,14 +25,18 @@ from monitoring.models import (
     SupportLogEntry,
 )
 from monitoring.records.services import goals_to_review, record_save, services_of
-from monitoring.support_log.services import support_log_write
+from monitoring.support_log.services import client_log_floor, support_log_write
 from monitoring.work.refresh import refresh_office
 
 
 def _log_entries(actor, client, plan: CarePlan, today: dt.date) -> None:  # noqa: ANN001
     if SupportLogEntry.objects.filter(client=client, event="").exists():
         return
-    day = max(plan.starts_on, today - dt.timedelta(days=6))
+    # Not before the client's first 相談 / registration (a client typed in today with an older
+    # plan would be refused otherwise).
+    day = max(plan.starts_on, today - dt.timedelta(days=6), client_log_floor(client))
+    if day > today:
+        return
     support_log_write(
         actor=actor,
         client=client,

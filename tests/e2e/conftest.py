@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -41,12 +42,33 @@ def browser():  # noqa: ANN201
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+# How long teardown waits for the browser's requests still in flight (see `page`).
+SETTLE_SECONDS = 15
+
+
 @pytest.fixture
 def page(browser):  # noqa: ANN001, ANN201
     context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800})
+    # Requests still in flight when the test ends (an htmx swap, a keepalive) keep a live-server
+    # thread inside a query; the database flush after the test then deadlocks with it
+    # (TRUNCATE takes every table). Teardown waits until the browser has its answers.
+    pending: set = set()
+
+    def started(request) -> None:  # noqa: ANN001
+        pending.add(request)
+
+    def ended(request) -> None:  # noqa: ANN001
+        pending.discard(request)
+
+    context.on("request", started)
+    context.on("requestfinished", ended)
+    context.on("requestfailed", ended)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while pending and time.monotonic() < deadline and not page.is_closed():
+        page.wait_for_timeout(50)
     context.close()
 
 
