@@ -162,9 +162,13 @@ def close_facts(office, claim) -> dict[int, dict]:  # noqa: ANN001 - OfficeMonth
 
 
 # --- sources --------------------------------------------------------------------------------
-def live_source(office, month: dt.date) -> MeisaiSource:  # noqa: ANN001
-    """From the claim the page shows now."""
+def live_source(office, month: dt.date, client_ids: Iterable[int] | None = None) -> MeisaiSource:  # noqa: ANN001
+    """From the claim the page shows now; `client_ids` restricts it to those clients (the
+    再請求分 of 過誤申立て, kago.py)."""
     claim = office_month_claim(office, month)
+    if client_ids is not None:
+        wanted = set(client_ids)
+        claim.lines = [line for line in claim.lines if line.client.pk in wanted]
     billable = [line for line in claim.lines if line.billable]
     facts = register_facts([line.client for line in billable], month, office)
     price = unit_price_text(claim.regional_grade, month)
