@@ -86,7 +86,7 @@ class KagoForm(forms.Form):
         widget=forms.Select(choices=kago_codes.code_choices()),
         error_messages={
             "required": "申立事由コードを選んでください。",
-            "max_length": "申立事由コードは英数字4桁で選んでください（例：4002）。",
+            "max_length": "申立事由コードは英数字4桁で選んでください（例：4002）。",  # CODE_FORMAT
         },
     )
     reason_text = forms.CharField(
@@ -97,6 +97,15 @@ class KagoForm(forms.Form):
             "max_length": "申立理由は200文字以内で入力してください。",
         },
     )
+
+    def clean_reason_code(self) -> str:
+        code = self.cleaned_data["reason_code"].strip().upper()
+        if not kago_codes.CODE_PATTERN.match(code):
+            raise forms.ValidationError(CODE_FORMAT)
+        return code
+
+
+CODE_FORMAT = "申立事由コードは英数字4桁で選んでください（例：4002）。"
 
 
 class KagoMoveForm(forms.Form):
