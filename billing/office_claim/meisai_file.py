@@ -274,6 +274,10 @@ def client_problems(client: MeisaiClient) -> list[str]:
         problems.append(f"{who}: 地域区分の単位数単価が単位数表にありません。")
     if not client.codes:
         problems.append(f"{who}: サービスコードがありません。")
+    if any(units < 0 for _code, units in client.codes):  # 運営基準減算 etc. (43M050 [U])
+        problems.append(
+            f"{who}: 減算の行（負の単位数）は、明細書ファイルでの書き方が未確認のため書けません。"
+        )
     if sum(units for _code, units in client.codes) != client.total_units:
         problems.append(f"{who}: サービス単位数合計が明細の合計と違います。")
     return problems

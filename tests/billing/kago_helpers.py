@@ -34,6 +34,13 @@ def sent_case(world, care_manager=None, **case):  # noqa: ANN001, ANN003, ANN201
     return client
 
 
+def sent_cases(world, count: int):  # noqa: ANN001, ANN201
+    """`count` cases of the care manager, all in the close."""
+    clients = [make_case(world.office, world.care_manager) for _ in range(count)]
+    close.close_month(actor=actor_for(world.clerk), month=MONTH)
+    return clients
+
+
 def new_kago(world, client, **extra):  # noqa: ANN001, ANN003, ANN201
     values = {
         "same_month": False,
