@@ -6,8 +6,9 @@ One document per 保険者 of the chosen 過誤申立て: 宛先 (保険者名 +
 ours (municipal forms differ; none is confirmed). No print date in the HTML (it would change
 the content hash daily and defeat the cache).
 
-A document holds several clients, so its print job carries no client id (the download's
-client check does not apply); the view writes one PRINT access-log row per client.
+A document holds several clients, so its print job carries no client id; the kind check
+registered in `BillingConfig.ready` (`who.sees_office_claim`) keeps its status page and
+download to 事務・管理者・監査. The view writes one PRINT access-log row per client.
 """
 
 from __future__ import annotations

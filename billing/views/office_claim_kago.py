@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from billing.forms_office_claim import KagoForm, KagoMoveForm
 from billing.models.kago import KagoStatus, OfficeClaimKago
 from billing.office_claim import kago, kago_pdf, meisai_file
-from billing.office_claim.who import require_claim_writer
+from billing.office_claim.who import require_claim_writer, sees_office_claim
 from billing.views.office_claim import MEISAI_SUBJECT, _month, _page_url, _render_page
 from caremgmt.access import visible
 from caremgmt.audit import record_access, record_search
@@ -41,8 +41,7 @@ NOTHING_CHOSEN = "過誤申立書に載せる過誤申立てを選んでくだ�
 
 def _require_office_reader(request: HttpRequest) -> None:
     """事務・管理者・監査 (the whole office); others 404."""
-    actor = request.actor
-    if actor is None or actor.office is None or not actor.sees_whole_office:
+    if not sees_office_claim(request.actor):
         raise Http404("見つかりません。")
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from billing.models import KagoStatus
-from billing.office_claim import kago
+from billing.office_claim import kago, kago_pdf
 from caremgmt.access import actor_for
 from caremgmt.models import AccessLog, PrintJob
 from caremgmt.models.audit import AccessAction
@@ -102,6 +104,17 @@ def test_chosen_rows_only_and_nothing_chosen_is_told(world, login) -> None:  # n
     assert response.status_code == 302 and "/print/jobs/" in response["Location"]
     job = PrintJob.objects.get()
     assert _flat(first.name) in _flat(job.html) and _flat(second.name) not in _flat(job.html)
+    # the job has no client id: the kind check keeps it from the care managers (their own
+    # clients are on it, but so may be others')
+    status_url = reverse("printing:status", args=[job.pk])
+    assert http.get(status_url).status_code == 200
+    assert login(world.clerk).get(status_url).status_code == 200
+    for staff in (world.care_manager, world.chief, world.outsider):
+        other = login(staff)
+        assert other.get(status_url).status_code == 404
+        assert other.get(reverse("printing:download", args=[job.pk])).status_code == 404
+    with pytest.raises(PermissionDenied):
+        kago_pdf.request_kago_prints(actor=actor_for(world.care_manager), kagos=[row])
 
 
 def test_rebill_file_has_only_the_rebilled_clients_from_the_live_claim(world, login) -> None:  # noqa: ANN001
