@@ -85,7 +85,7 @@ def office_claim_kago_move(request: HttpRequest) -> HttpResponse:
         return _render_page(
             request,
             month,
-            kago_state={"errors": {kago_id: form.errors["on"][0]}, "data": form.data},
+            kago_state={"errors": {kago_id: form.errors["on"][0]}},
             status=422,
         )
     data = form.cleaned_data
@@ -102,7 +102,7 @@ def office_claim_kago_move(request: HttpRequest) -> HttpResponse:
         return _render_page(
             request,
             month,
-            kago_state={"errors": {data["kago"]: problems[0]}, "data": form.data},
+            kago_state={"errors": {data["kago"]: problems[0]}},
             status=422,
         )
     except kago.StaleKagoError as stale:
