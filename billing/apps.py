@@ -10,7 +10,13 @@ class BillingConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from billing.fee_schedule import clear_fee_schedule_cache
+        from billing.office_claim.kago_pdf import PRINT_KIND as KAGO_PRINT_KIND
+        from billing.office_claim.who import sees_office_claim
         from caremgmt import models
+        from caremgmt.printing.registry import register_kind_check
+
+        # 過誤申立書: several clients in one job (no client id) — whole-office roles only
+        register_kind_check(KAGO_PRINT_KIND, sees_office_claim)
 
         for model in (
             models.ServiceCode,

@@ -11,6 +11,7 @@ from billing.views import (
     returns,
 )
 from billing.views import office_claim as office_claim_views
+from billing.views import office_claim_kago as office_claim_kago_views
 
 app_name = "billing"
 
@@ -23,6 +24,7 @@ urlpatterns = [
     *exchange.urlpatterns,
     *checks.urlpatterns,
     *office_claim_views.urlpatterns,
+    *office_claim_kago_views.urlpatterns,
     *actuals.urlpatterns,
     *benefit.urlpatterns,
     *returns.urlpatterns,

@@ -203,6 +203,55 @@ def _claim_fte(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _sent_month(world: World):  # noqa: ANN202
+    """A 2026-12 case of the care manager, the month marked 送信済み by the office manager."""
+    from billing.office_claim.close import close_month
+    from caremgmt.access import actor_for
+    from tests.billing.office_claim_world import MONTH, make_case
+
+    client = make_case(world.office, world.care_manager)
+    close_month(actor=actor_for(world.manager), month=MONTH)
+    return client
+
+
+def _kago_new(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """過誤申立て (通常, 4002) of the care manager's client's sent 2026-12 line."""
+    client = _sent_month(world)
+    return {
+        "month": "2026-12",
+        "client": client.pk,
+        "same_month": "0",
+        "reason_code": "4002",
+        "reason_text": "運営基準減算の算定漏れ",
+    }
+
+
+def _kago_move(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """申立済みにする (提出日 today) of a 作成済み 過誤 of the care manager's client."""
+    from django.utils import timezone
+
+    from billing.office_claim.kago import create_kago
+    from caremgmt.access import actor_for
+    from tests.billing.office_claim_world import MONTH
+
+    client = _sent_month(world)
+    kago = create_kago(
+        actor=actor_for(world.manager),
+        client_id=client.pk,
+        month=MONTH,
+        same_month=False,
+        reason_code="4002",
+        reason_text="運営基準減算の算定漏れ",
+    )
+    return {
+        "month": "2026-12",
+        "kago": kago.pk,
+        "action": "file",
+        "version": kago.version,
+        "on": timezone.localdate().isoformat(),
+    }
+
+
 def _presubmission_ack(world: World, kwargs: dict[str, Any]) -> dict[str, Any]:
     """提出前チェックの確認 (the ticket is named in the body): a clean 2026-12 month of the care
     manager's client whose 実績 then has one day more than the plan (実績が予定を超える, the one
@@ -428,6 +477,8 @@ FILL: dict[str, dict[str, str] | Callable[[World, dict[str, Any]], dict[str, Any
     "monitoring:report_upload": _provider_report,
     "billing:office_claim_evidence": _claim_evidence,
     "billing:office_claim_fte": _claim_fte,
+    "billing:office_claim_kago_new": _kago_new,
+    "billing:office_claim_kago_move": _kago_move,
     "billing:presubmission_ack": _presubmission_ack,
     "billing:benefit_batch": _benefit_batch,
     "billing:ticket_actuals_copy": _actuals(""),

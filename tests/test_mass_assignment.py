@@ -95,6 +95,8 @@ STATE_MOVES: dict[str, set[str]] = {
     "billing:ticket_actuals_receive": {"status"},
     "billing:ticket_actuals_confirm": {"status"},
     "billing:ticket_actuals_unconfirm": {"status"},
+    # 過誤申立て: 作成済み → 申立済み (billing:office_claim_kago_move).
+    "billing:office_claim_kago_move": {"status"},
 }
 INJECTED_STATUS = "terminated"
 # POST-only routes for 事務・管理者 (their forms are on a page the care manager cannot write
@@ -103,6 +105,8 @@ POSTED_BY_MANAGER = {
     "billing:benefit_batch",
     "billing:office_claim_evidence",
     "billing:office_claim_fte",
+    "billing:office_claim_kago_new",
+    "billing:office_claim_kago_move",
     "billing:returns_submit",
     "billing:returns_result",
     "billing:returns_import",

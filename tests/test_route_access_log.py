@@ -125,6 +125,16 @@ EXEMPT: dict[str, str] = {
     "billing:office_claim_meisai": "請求書・明細書 file download, one EXPORT row per client in it; "
     "a refused one re-renders billing:office_claim, which logs "
     "(tests/billing/test_office_claim_meisai.py)",
+    "billing:office_claim_kagos": "事務・管理者・監査 only (care managers 404); logged as one "
+    "SEARCH row (tests/billing/test_office_claim_kago_views.py)",
+    "billing:office_claim_kago_new": "POST that creates a 過誤 and redirects; a rejected one "
+    "re-renders billing:office_claim, which logs",
+    "billing:office_claim_kago_move": "POST that moves a 過誤 and redirects; a rejected one "
+    "re-renders billing:office_claim, which logs",
+    "billing:office_claim_kago_print": "POST that queues 過誤申立書 PDFs, one PRINT row per "
+    "client (tests/billing/test_office_claim_kago_print.py)",
+    "billing:office_claim_kago_meisai": "再請求分 file download, one EXPORT row per client "
+    "(tests/billing/test_office_claim_kago_print.py)",
     # billing: 実績 intake and reconciliation (billing:ticket_actuals is a client page)
     "billing:actuals_import": "POST of a 実績 file; redirects to the board (which logs)",
     "billing:ticket_actuals_copy": "POST that redirects (or re-renders the page, which logs)",

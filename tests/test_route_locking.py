@@ -253,6 +253,13 @@ EXEMPT: dict[str, str] = {
     "second close is told and writes nothing; tests/billing/test_office_claim_close.py)",
     "billing:office_claim_reopen": "deletes the mark the page showed (its id in the form); "
     "already undone → 409, nothing deleted",
+    "billing:office_claim_kagos": _READ,
+    "billing:office_claim_kago_meisai": _READ,
+    "billing:office_claim_kago_print": "queues print jobs (content-hash cache), no shared row",
+    "billing:office_claim_kago_new": _CREATE + " (one open 過誤 per client × month, a partial "
+    "unique constraint)",
+    "billing:office_claim_kago_move": "a checked state move under OfficeClaimKago.version "
+    "(stale → 409, nothing written: tests/billing/test_office_claim_kago.py)",
     "billing:office_claim_settings": "checked against OfficeClaimSettings.version (stale → 409, "
     "nothing written: test_settings_saved_by_the_manager_under_the_version); the walk's LOCKED "
     "check needs a care-manager-owned text field, which 体制 has not",

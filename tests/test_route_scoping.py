@@ -408,6 +408,14 @@ STAFF_ONLY |= {
     # the 請求書・明細書 file (事務・管理者・監査; care managers 404; only the acting office:
     # tests/billing/test_office_claim_meisai.py)
     "billing:office_claim_meisai",
+    # 過誤申立て (the 過誤 / client named in the body; 事務・管理者 write, 監査 reads the list,
+    # PDFs and the 再請求分 file; care managers 404; another office's 過誤 404:
+    # tests/billing/test_office_claim_kago_views.py)
+    "billing:office_claim_kagos",
+    "billing:office_claim_kago_new",
+    "billing:office_claim_kago_move",
+    "billing:office_claim_kago_print",
+    "billing:office_claim_kago_meisai",
 }
 
 

@@ -26,6 +26,7 @@ from billing.models.delivery import (
     TicketCopy,
     TicketVersion,
 )
+from billing.models.kago import KagoStatus, OfficeClaimKago
 from billing.models.office_claim import (
     ClaimEvidence,
     DischargeVariant,
@@ -56,6 +57,8 @@ __all__ = [
     "ClaimSubmission",
     "DischargeVariant",
     "EvidenceKind",
+    "KagoStatus",
+    "OfficeClaimKago",
     "OfficeClaimMonthClose",
     "OfficeClaimSettings",
     "ProviderActuals",

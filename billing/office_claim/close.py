@@ -26,8 +26,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
+from billing.models.kago import OPEN_STATUSES, OfficeClaimKago
 from billing.models.office_claim import ClaimEvidence, OfficeClaimMonthClose
 from billing.office_claim.who import require_claim_writer, require_manager
 from caremgmt.access import Actor
@@ -36,6 +38,7 @@ from caremgmt.models.organization import Role
 CLOSED_MESSAGE = "この月の請求は送信済みです（{when} {who}）。訂正は過誤申立てで行います。"
 ALREADY_CLOSED = "この月の請求は既に送信済みです（{when} {who}）。"
 NOT_CLOSED = "この月の送信済みは既に取り消されています。"
+HAS_KAGO = "この月には過誤申立てがあるため、送信済みを取り消せません。"
 # Namespace of the office-month advisory lock (pg_advisory_xact_lock(int, int)): the office
 # id and year*100+month are combined into the second key.
 _LOCK_NAMESPACE = 4343
@@ -65,6 +68,10 @@ class NotClosedError(Exception):
     """The mark to undo is gone (already undone); nothing was written."""
 
 
+class HasKagoError(Exception):
+    """The month has 過誤申立て (they keep the mark); nothing was deleted."""
+
+
 def _when_who(close: OfficeClaimMonthClose) -> dict[str, str]:
     day = timezone.localtime(close.closed_at).date()
     return {"when": f"{day.year}年{day.month}月{day.day}日", "who": close.closed_by_label}
@@ -92,41 +99,54 @@ def month_close(office_id: int, month: dt.date) -> OfficeClaimMonthClose | None:
     return OfficeClaimMonthClose.objects.filter(office_id=office_id, month=month).first()
 
 
-def refuse_if_closed(office_id: int, month: dt.date) -> None:
+def client_reopened(client_id: int, month: dt.date) -> bool:
+    """Whether the client has an open 過誤申立て of `month` (作成済み・申立済み・過誤決定済み):
+    their evidence of the month may then be written despite the close (kago.py)."""
+    return OfficeClaimKago.objects.filter(
+        client_id=client_id, month=month, status__in=OPEN_STATUSES
+    ).exists()
+
+
+def refuse_if_closed(office_id: int, month: dt.date, client_id: int | None = None) -> None:
     """Lock the office-month and raise MonthClosedError when it is 送信済み (call inside the
-    write's transaction, before writing)."""
+    write's transaction, before writing). A write of one client's evidence (`client_id`)
+    passes while that client has an open 過誤申立て of the month; 常勤換算 (no client) never."""
     lock_office_month(office_id, month)
     close = month_close(office_id, month)
-    if close is not None:
+    if close is not None and not (client_id is not None and client_reopened(client_id, month)):
         raise MonthClosedError(close)
 
 
 def month_closed_for_client(client_id: int, month: dt.date) -> bool:
     """Whether the client's office has sent `month` (the hospital-record sync asks this and
-    then leaves the month's evidence alone). Locks the office-month like the other writes."""
+    then leaves the month's evidence alone) — False while the client has an open 過誤申立て
+    of the month. Locks the office-month like the other writes."""
     from clients.models import Client
 
     office_id = Client.objects.filter(pk=client_id).values_list("office_id", flat=True).first()
     if office_id is None:
         return False
     lock_office_month(office_id, month)
-    return OfficeClaimMonthClose.objects.filter(office_id=office_id, month=month).exists()
+    closed = OfficeClaimMonthClose.objects.filter(office_id=office_id, month=month).exists()
+    return closed and not client_reopened(client_id, month)
+
+
+def line_row(line) -> dict:  # noqa: ANN001 - ClaimLine
+    """One claim line as `OfficeClaimMonthClose.lines` keeps it (kago.py keeps the same)."""
+    return {
+        "client_id": line.client.pk,
+        "client_name": line.client.name,
+        "level": f"{line.care_level_label}{line.band_label}",
+        "codes": [[code.code, code.name, code.units] for code in line.codes],
+        "total_units": line.total_units,
+        "insurance_claim_yen": line.insurance_claim_yen,
+        "billable": line.billable,
+        "reasons": list(line.reasons),
+    }
 
 
 def _snapshot(claim) -> list[dict]:  # noqa: ANN001 - OfficeMonthClaim
-    return [
-        {
-            "client_id": line.client.pk,
-            "client_name": line.client.name,
-            "level": f"{line.care_level_label}{line.band_label}",
-            "codes": [[code.code, code.name, code.units] for code in line.codes],
-            "total_units": line.total_units,
-            "insurance_claim_yen": line.insurance_claim_yen,
-            "billable": line.billable,
-            "reasons": list(line.reasons),
-        }
-        for line in claim.lines
-    ]
+    return [line_row(line) for line in claim.lines]
 
 
 @transaction.atomic
@@ -172,9 +192,12 @@ def reopen_month(*, actor: Actor, month: dt.date, close_id: int | None) -> None:
     already undone (or replaced by a newer one) raises NotClosedError, nothing deleted."""
     require_manager(actor)
     lock_office_month(actor.office.pk, month)
-    deleted, _ = OfficeClaimMonthClose.objects.filter(
-        office=actor.office, month=month, pk=close_id
-    ).delete()
+    try:
+        deleted, _ = OfficeClaimMonthClose.objects.filter(
+            office=actor.office, month=month, pk=close_id
+        ).delete()
+    except ProtectedError as error:  # a 過誤申立て refers to the mark (models/kago.py)
+        raise HasKagoError from error
     if not deleted:
         raise NotClosedError
 

@@ -162,9 +162,13 @@ def close_facts(office, claim) -> dict[int, dict]:  # noqa: ANN001 - OfficeMonth
 
 
 # --- sources --------------------------------------------------------------------------------
-def live_source(office, month: dt.date) -> MeisaiSource:  # noqa: ANN001
-    """From the claim the page shows now."""
+def live_source(office, month: dt.date, client_ids: Iterable[int] | None = None) -> MeisaiSource:  # noqa: ANN001
+    """From the claim the page shows now; `client_ids` restricts it to those clients (the
+    再請求分 of 過誤申立て, kago.py)."""
     claim = office_month_claim(office, month)
+    if client_ids is not None:
+        wanted = set(client_ids)
+        claim.lines = [line for line in claim.lines if line.client.pk in wanted]
     billable = [line for line in claim.lines if line.billable]
     facts = register_facts([line.client for line in billable], month, office)
     price = unit_price_text(claim.regional_grade, month)
@@ -270,6 +274,10 @@ def client_problems(client: MeisaiClient) -> list[str]:
         problems.append(f"{who}: 地域区分の単位数単価が単位数表にありません。")
     if not client.codes:
         problems.append(f"{who}: サービスコードがありません。")
+    if any(units < 0 for _code, units in client.codes):  # 運営基準減算 etc. (43M050 [U])
+        problems.append(
+            f"{who}: 減算の行（負の単位数）は、明細書ファイルでの書き方が未確認のため書けません。"
+        )
     if sum(units for _code, units in client.codes) != client.total_units:
         problems.append(f"{who}: サービス単位数合計が明細の合計と違います。")
     return problems

@@ -79,7 +79,7 @@ def add_evidence(
     client = visible(Client.objects.all(), actor).filter(pk=client_id).first()
     if client is None:
         raise Http404("見つかりません。")
-    refuse_if_closed(actor.office.pk, month)
+    refuse_if_closed(actor.office.pk, month, client.pk)  # open 過誤: this client is writable
     if kind not in EvidenceKind.values:
         raise ValidationError({"kind": "種類を選んでください。"})
     problem = variant_problem(kind, variant)
@@ -117,7 +117,7 @@ def delete_evidence(*, actor: Actor, evidence_id: int) -> None:
     row = visible(ClaimEvidence.objects.all(), actor).filter(pk=evidence_id).first()
     if row is None:
         raise Http404("見つかりません。")
-    refuse_if_closed(actor.office.pk, row.month)
+    refuse_if_closed(actor.office.pk, row.month, row.client_id)
     row.delete()
 
 

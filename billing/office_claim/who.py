@@ -24,3 +24,8 @@ def require_claim_writer(actor: Actor | None) -> None:
 def require_manager(actor: Actor | None) -> None:
     if actor is None or actor.office is None or not actor.is_manager:
         raise Http404("見つかりません。")
+
+
+def sees_office_claim(actor: Actor | None) -> bool:
+    """事務・管理者・監査: the whole office's claim (lists, files, the 過誤申立書)."""
+    return actor is not None and actor.office is not None and actor.sees_whole_office

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.forms_office_claim import EvidenceForm, SettingsForm
-from billing.office_claim import close, meisai_file, services
+from billing.office_claim import close, kago, kago_codes, meisai_file, services
 from billing.office_claim.bands import BAND_LABELS
 from billing.office_claim.claim import office_month_claim, office_settings
 from billing.tickets.month import add_months, first_of_month, parse_month
@@ -77,6 +77,7 @@ def _render_page(
     closed_error: tuple[str, str] | None = None,
     close_form_error: str = "",
     meisai_problems: list[str] | None = None,
+    kago_state: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     actor = request.actor
@@ -107,6 +108,9 @@ def _render_page(
             for row in month_close.lines
             if actor.sees_whole_office or row.get("client_id") in visible_ids
         ]
+    kagos = []
+    if month_close is not None:  # one query (office_claim_kago.py writes them)
+        kagos = kago.month_kagos(office, month, None if actor.sees_whole_office else visible_ids)
     loaded_fte = services.fte_texts(office, month)
     record_search(request, subject_type=SUBJECT, query={"month": f"{month:%Y-%m}"})
     return render(
@@ -140,6 +144,16 @@ def _render_page(
                 else [(row.client.name, row.reasons) for row in lines if not row.billable]
             ),
             "close_form_error": close_form_error,
+            "kago_rows": kago.kago_rows(
+                kagos,
+                claim.lines,
+                errors=(kago_state or {}).get("errors"),
+                conflicts=(kago_state or {}).get("conflict"),
+            ),
+            "reopened_ids": {row.client_id for row in kagos if row.is_open},
+            "kago_code_choices": kago_codes.code_choices(),
+            "kago_state": kago_state or {},
+            "today": timezone.localdate(),
             "is_manager": actor.is_manager,
             "sees_office": actor.sees_whole_office,
             "evidence_form": evidence_form,
@@ -317,6 +331,8 @@ def office_claim_reopen(request: HttpRequest) -> HttpResponse:
         close.reopen_month(actor=request.actor, month=month, close_id=close_id)
     except close.NotClosedError:
         return _render_page(request, month, closed_error=("close", close.NOT_CLOSED), status=409)
+    except close.HasKagoError:
+        return _render_page(request, month, closed_error=("close", close.HAS_KAGO), status=409)
     messages.success(request, f"{month.year}年{month.month}月分の送信済みを取り消しました。")
     return redirect(_page_url(month))
 

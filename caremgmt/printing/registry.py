@@ -9,6 +9,10 @@ that owns clients, which registers a callback at start-up, e.g. in `ClientsConfi
 
 With nothing registered only the office is checked (every role in the office sees every
 job of the office) — so the clients app MUST register its check.
+
+A document of several clients has no client id on its job; the app that prints it registers
+a *kind check* instead (`register_kind_check(kind, check)`, `check(actor) -> bool`), e.g.
+billing's 過誤申立書 is for the whole-office roles only.
 """
 
 from __future__ import annotations
@@ -22,7 +26,21 @@ if TYPE_CHECKING:
 
 ClientCheck = Callable[["Actor", int], bool]
 
+KindCheck = Callable[["Actor"], bool]
+
 _client_checks: list[ClientCheck] = []
+_kind_checks: dict[str, KindCheck] = {}
+
+
+def register_kind_check(kind: str, check: KindCheck) -> KindCheck:
+    """Who may request and see the jobs of `kind` at all (the same kind again replaces it)."""
+    _kind_checks[kind] = check
+    return check
+
+
+def kind_visible(actor: Actor, kind: str) -> bool:
+    check = _kind_checks.get(kind)
+    return check is None or check(actor)
 
 
 def register_client_check(check: ClientCheck) -> ClientCheck:

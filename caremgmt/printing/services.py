@@ -18,7 +18,7 @@ from django.utils import timezone
 from caremgmt.access import Actor
 from caremgmt.models import PrintJob
 from caremgmt.models.printing import PrintJobStatus
-from caremgmt.printing.registry import client_visible
+from caremgmt.printing.registry import client_visible, kind_visible
 from caremgmt.printing.rendering import content_hash
 from caremgmt.printing.tasks import render_print_job
 from caremgmt.printing.transitions import IllegalPrintJobTransition, move_job
@@ -62,7 +62,7 @@ def print_job_request(
     the same content is queued again."""
     if actor is None or actor.office is None or not actor.roles:
         raise PermissionDenied("事業所に所属していません。")
-    if not client_visible(actor, client_id):
+    if not client_visible(actor, client_id) or not kind_visible(actor, kind):
         raise PermissionDenied("この利用者の帳票は印刷できません。")
     digest = content_hash(html)
     with transaction.atomic():
