@@ -393,32 +393,6 @@ def _covered_by_app_matrices() -> set[str]:
     )
 
 
-# --- billing: 居宅介護支援費, the office's own claim (issue 11 §4; officeclaim) -----------
-# No object in the URL: the page shows the acting office's month (care managers: their own
-# clients, read-only); the POSTs name the client / evidence in the body and are for 事務・
-# 管理者 (settings: 管理者). tests/billing/test_office_claim_views.py proves the scoping
-# (colleague's caseload, other office, 監査 and care managers refused, nothing written).
-STAFF_ONLY |= {
-    "billing:office_claim",
-    "billing:office_claim_evidence",
-    "billing:office_claim_fte",
-    "billing:office_claim_settings",
-    "billing:office_claim_close",
-    "billing:office_claim_reopen",
-    # the 請求書・明細書 file (事務・管理者・監査; care managers 404; only the acting office:
-    # tests/billing/test_office_claim_meisai.py)
-    "billing:office_claim_meisai",
-    # 過誤申立て (the 過誤 / client named in the body; 事務・管理者 write, 監査 reads the list,
-    # PDFs and the 再請求分 file; care managers 404; another office's 過誤 404:
-    # tests/billing/test_office_claim_kago_views.py)
-    "billing:office_claim_kagos",
-    "billing:office_claim_kago_new",
-    "billing:office_claim_kago_move",
-    "billing:office_claim_kago_print",
-    "billing:office_claim_kago_meisai",
-}
-
-
 # --- two-factor login (mfa): the user's own devices, and the manager's office settings ----
 # No object in the URL: enrolment pages act on the logged-in user's own devices (removing
 # someone else's device is 404, tests/caremgmt/test_mfa.py); the office settings and the

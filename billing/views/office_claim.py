@@ -43,6 +43,7 @@ from billing.office_claim.bands import BAND_LABELS
 from billing.office_claim.claim import office_month_claim, office_settings
 from billing.tickets.month import add_months, first_of_month, parse_month
 from caremgmt.audit import record_access, record_search
+from caremgmt.forms import add_service_errors
 from caremgmt.models.audit import AccessAction
 
 SUBJECT = "office_claim"
@@ -144,6 +145,8 @@ def _render_page(
                 else [(row.client.name, row.reasons) for row in lines if not row.billable]
             ),
             "close_form_error": close_form_error,
+            # The claim of a month is sent from the 1st of the next month (請求受付 1st–10th).
+            "month_not_over": month >= first_of_month(timezone.localdate()),
             "kago_rows": kago.kago_rows(
                 kagos,
                 claim.lines,
@@ -217,9 +220,7 @@ def office_claim_evidence(request: HttpRequest) -> HttpResponse:
                 variant=data["variant"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         except close.MonthClosedError as closed:
             return _render_page(
                 request, month, closed_error=("evidence", closed.message), status=409

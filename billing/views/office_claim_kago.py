@@ -33,6 +33,7 @@ from billing.office_claim.who import require_claim_writer, sees_office_claim
 from billing.views.office_claim import MEISAI_SUBJECT, _month, _page_url, _render_page
 from caremgmt.access import visible
 from caremgmt.audit import record_access, record_search
+from caremgmt.forms import add_service_errors
 from caremgmt.models.audit import AccessAction
 
 PRINT_SUBJECT = "office_claim_kago"
@@ -62,9 +63,7 @@ def office_claim_kago_new(request: HttpRequest) -> HttpResponse:
                 reason_text=data["reason_text"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{row.client.name}様の過誤申立てを作成しました。")
             return redirect(_page_url(month, f"kago-{row.pk}"))

@@ -280,3 +280,13 @@ def test_two_simultaneous_closes_leave_one_record(world) -> None:  # noqa: ANN00
     assert outcomes.count("closed") == 1 and len(outcomes) == 2
     assert sum("既に送信済み" in text for text in outcomes) == 1
     assert OfficeClaimMonthClose.objects.count() == 1
+
+
+def test_the_close_form_warns_while_the_month_is_not_over(world, login) -> None:  # noqa: ANN001
+    http = login(world.clerk)
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    page = http.get(PAGE, {"month": f"{this_month:%Y-%m}"}).content.decode()
+    assert f"{this_month.year}年{this_month.month}月はまだ終わっていません" in page
+    page = http.get(PAGE, {"month": f"{last_month:%Y-%m}"}).content.decode()
+    assert "はまだ終わっていません" not in page
