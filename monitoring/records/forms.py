@@ -158,11 +158,13 @@ def carried_over(
     its goal's text and its サービス内容."""
     if previous is None:
         return {}, {}
-    goal_reviews = {r.goal_id: r for r in previous.goals.all()}
-    goal_by_text = {r.goal.short_term: r for r in previous.goals.all()}
-    item_reviews = {r.support_item_id: r for r in previous.services.all()}
+    previous_goals = list(previous.goals.select_related("goal"))
+    previous_services = list(previous.services.select_related("support_item__goal"))
+    goal_reviews = {r.goal_id: r for r in previous_goals}
+    goal_by_text = {r.goal.short_term: r for r in previous_goals}
+    item_reviews = {r.support_item_id: r for r in previous_services}
     item_by_text = {
-        (r.support_item.goal.short_term, r.support_item.content): r for r in previous.services.all()
+        (r.support_item.goal.short_term, r.support_item.content): r for r in previous_services
     }
     goal_map: dict[int, Any] = {}
     item_map: dict[int, Any] = {}

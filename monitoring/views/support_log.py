@@ -70,6 +70,10 @@ def _render_log(
     print_from, print_to = default_print_range(timezone.localdate())
     query = request.GET.copy()
     query.pop("page", None)
+    # The order links set `order` themselves; keeping the old one would grow the URL on
+    # every click (?order=oldest&order=newest&order=oldest…).
+    order_query = query.copy()
+    order_query.pop("order", None)
     context = {
         "client": client,
         "form": form,
@@ -81,6 +85,7 @@ def _render_log(
         "entries": entries,
         "order": order,
         "query": query.urlencode(),
+        "order_query": order_query.urlencode(),
         "log_url": reverse("monitoring:support_log", args=[client.pk]),
         "post_url": reverse("monitoring:support_log", args=[client.pk])
         + (f"?{query.urlencode()}" if query else ""),

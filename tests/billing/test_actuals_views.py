@@ -109,6 +109,8 @@ def test_reconciliation_page_shows_differences_and_totals(world, login) -> None:
     assert response.context["actual"].result.totals.limit_target_units < (
         response.context["planned"].result.totals.limit_target_units
     )
+    limit = response.context["planned"].result.limit_units
+    assert limit >= 1000 and f'<td class="number">{limit:,}</td>' in html  # thousands grouped
     log = AccessLog.objects.latest("pk")
     assert log.client_id == tw.client.pk and log.subject_id == ticket.pk
 

@@ -99,6 +99,18 @@ def test_second_start_while_running_says_running(world, login, month) -> None:  
     assert 'hx-trigger="every 2s"' in fragment.content.decode()
 
 
+def test_failed_run_shows_its_messages_as_lines_and_units_grouped(world, login, month) -> None:  # noqa: ANN001
+    batch.run_now(world.office, DECEMBER)
+    BenefitManagementSheet.objects.filter(ticket=month).update(total_units=12345)
+    run = batch.start_batch(world.office, DECEMBER)
+    BatchRun.objects.filter(pk=run.pk).update(
+        status=BatchStatus.FAILED, error="一つ目の誤り\n二つ目の誤り"
+    )
+    html = login(world.clerk).get(INDEX).content.decode()
+    assert "一つ目の誤り<br>二つ目の誤り" in html and "<pre>" not in html
+    assert '<td class="number">12,345</td>' in html
+
+
 def test_index_queries_do_not_grow_with_clients(
     world, login, django_assert_max_num_queries
 ) -> None:  # noqa: ANN001

@@ -91,6 +91,16 @@ def test_month_list_counts_and_query_count_do_not_grow(
     assert missing.count("billing/tickets/clients/") == 3
 
 
+def test_month_list_groups_the_thousands_of_units(world, login) -> None:  # noqa: ANN001
+    _tw, ticket = december_ticket(world)
+    ticket.refresh_from_db()
+    html = login(world.care_manager).get(reverse("billing:tickets"), {"month": "2026-12"})
+    html = html.content.decode()
+    assert ticket.limit_units >= 1000 and ticket.total_units >= 1000
+    assert f'<td class="number">{ticket.limit_units:,}</td>' in html
+    assert f'<td class="number">{ticket.total_units:,}</td>' in html
+
+
 def test_month_list_is_the_caseload_only(world, login) -> None:  # noqa: ANN001
     tw, _ticket = december_ticket(world)
     other = make_ticket_world(world.office, world.colleague)

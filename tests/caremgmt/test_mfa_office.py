@@ -51,6 +51,23 @@ def test_required_office_blocks_client_pages_until_enrolled(world, login) -> Non
     assert http.get(reverse("clients:detail", args=[client.pk])).status_code == 200
 
 
+def test_unenrolled_manager_of_a_requiring_office_is_not_offered_the_blocked_settings(
+    world, login
+) -> None:  # noqa: ANN001
+    """Until enrolled the office settings page only bounces back to enrolment, so the
+    enrolment page does not link to it (it did: a dead end on the first morning)."""
+    world.office.require_mfa = True
+    world.office.save()
+    http = login(world.manager)
+    assert http.get(reverse("office_security"))["Location"].startswith(reverse("mfa_setup"))
+    setup = http.get(reverse("mfa_setup")).content.decode()
+    assert "2要素認証が必須です" in setup
+    assert f'href="{reverse("office_security")}"' not in setup
+    world.office.require_mfa = False
+    world.office.save()
+    assert f'href="{reverse("office_security")}"' in http.get(reverse("mfa_setup")).content.decode()
+
+
 def test_office_not_requiring_leaves_staff_without_device_alone(world, login) -> None:  # noqa: ANN001
     assert login(world.care_manager).get(reverse("clients:index")).status_code == 200
 

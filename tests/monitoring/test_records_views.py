@@ -110,6 +110,31 @@ def test_record_new_prefills_from_last_month_and_saves(world, login, settings) -
     assert "自力でまたげた" in detail and "満足" in detail
 
 
+def test_record_edit_query_count_does_not_grow_with_the_goals(world, login) -> None:  # noqa: ANN001
+    from careplans.models import SupportItem
+    from tests.factories import GoalFactory
+
+    plan = confirmed_plan(world)
+    need = plan.needs.first()
+    record = make_record(world, plan=plan, visited_on=D(2026, 5, 12))
+    http = login(world.care_manager)
+    url = reverse("monitoring:record_edit", args=[record.pk])
+    http.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as one_goal:
+        assert http.get(url).status_code == 200
+    for order in (2, 3, 4):
+        goal = GoalFactory(need=need, order=order, short_term=f"目標{order}")
+        item = SupportItem.objects.create(
+            goal=goal, order=1, content=f"支援{order}", insured=False, period_from=D(2026, 4, 1)
+        )
+        record.goals.create(goal=goal, achievement="partly")
+        record.services.create(support_item=item, satisfaction="4")
+    with CaptureQueriesContext(connection) as four_goals:
+        response = http.get(url)
+    assert "目標4" in response.content.decode()
+    assert len(four_goals) == len(one_goal), [q["sql"][:80] for q in four_goals.captured_queries]
+
+
 def test_record_new_refuses_a_future_date_at_the_field(world, login) -> None:  # noqa: ANN001
     plan = confirmed_plan(world)
     goal = plan.needs.first().goals.first()

@@ -77,6 +77,18 @@ def test_oldest_first_toggle_has_a_jump_to_the_latest(world, login, client_recor
     assert 'href="#log-latest"' in html and 'id="log-latest"' in html
 
 
+def test_order_toggle_replaces_the_order_instead_of_appending_it(
+    world, login, client_record
+) -> None:  # noqa: ANN001
+    html = (
+        login(world.care_manager)
+        .get(_url(client_record), {"order": "oldest", "kind": "phone"})
+        .content.decode()
+    )
+    assert f'href="{_url(client_record)}?kind=phone&amp;order=newest"' in html
+    assert "order=oldest&amp;order=newest" not in html
+
+
 def test_client_page_tab_loads_the_log(world, login, client_record) -> None:  # noqa: ANN001
     http = login(world.care_manager)
     tab = http.get(reverse("clients:tab", args=[client_record.pk, "records"]), headers=HTMX)
