@@ -135,6 +135,10 @@ def _render_page(
             ],
             "closed_error": closed_error,
             "meisai_problems": meisai_problems or [],
+            # Whether the file has anyone in it (the route refuses an empty file with 422).
+            "meisai_any": any(row.get("billable") for row in month_close.lines)
+            if month_close is not None
+            else any(line.billable for line in claim.lines),
             "meisai_left_out": (
                 [
                     (row["client_name"], row.get("reasons", []))

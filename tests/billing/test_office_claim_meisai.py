@@ -197,6 +197,10 @@ def test_no_billable_client_is_refused(world, login) -> None:  # noqa: ANN001
     response = login(world.clerk).get(DOWNLOAD, {"month": "2026-12"})
     assert response.status_code == 422
     assert "請求できる利用者がいないため" in response.content.decode()
+    # The page does not offer the download then; it says why.
+    page = login(world.clerk).get(reverse("billing:office_claim"), {"month": "2026-12"})
+    assert 'id="meisai-download"' not in page.content.decode()
+    assert 'id="meisai-none"' in page.content.decode()
 
 
 def test_sent_month_redownload_is_byte_identical(world, login) -> None:  # noqa: ANN001
