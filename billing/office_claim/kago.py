@@ -179,11 +179,8 @@ def move_kago(
     kago = OfficeClaimKago.objects.select_for_update().select_related("office").get(pk=found.pk)
     if expected_version is None or kago.version != expected_version:
         raise StaleKagoError
-    label, sources, target, field = ACTIONS[action]
-    allowed = sources
-    if action == "rebill" and kago.same_month:
-        allowed = (KagoStatus.FILED, KagoStatus.WITHDRAWN)
-    if kago.status not in allowed:
+    label, _sources, target, field = ACTIONS[action]
+    if kago.status not in _sources_of(action, kago):
         raise IllegalKagoMove(
             f"この過誤申立ては「{kago.get_status_display()}」のため、{label}ことはできません。"
         )
@@ -223,13 +220,17 @@ class KagoRow:
         return kago_codes.code_label(self.kago.reason_code)
 
 
+def _sources_of(action: str, kago: OfficeClaimKago) -> tuple[str, ...]:
+    """The statuses `action` may start from (同月過誤 re-bills from 申立済み too)."""
+    if action == "rebill" and kago.same_month:
+        return (KagoStatus.FILED, KagoStatus.WITHDRAWN)
+    return ACTIONS[action][1]
+
+
 def next_actions(kago: OfficeClaimKago) -> list[tuple[str, str, str]]:
     found = []
-    for action, (label, sources, _target, field) in ACTIONS.items():
-        allowed = sources
-        if action == "rebill" and kago.same_month:
-            allowed = (KagoStatus.FILED, KagoStatus.WITHDRAWN)
-        if kago.status in allowed:
+    for action, (label, _sources, _target, field) in ACTIONS.items():
+        if kago.status in _sources_of(action, kago):
             found.append((action, label, DATE_LABELS.get(field, "")))
     return found
 
