@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "caremgmt.middleware.HtmxLoginRedirectMiddleware",
     "caremgmt.middleware.ActorMiddleware",
     "caremgmt.mfa.SecondFactorMiddleware",
+    "caremgmt.middleware.PasswordChangeHoldMiddleware",
     "caremgmt.middleware.NoStoreMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
