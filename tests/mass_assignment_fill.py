@@ -470,6 +470,8 @@ FILL: dict[str, dict[str, str] | Callable[[World, dict[str, Any]], dict[str, Any
     "clients:status": {"status": "ended", "changed_on": "2026-11-20", "end_reason": "moved"},
     "careplans:need_add": {"text": "自宅で入浴したい"},
     "mfa_totp": _totp_code,
+    # 職員の設定: the fixtures' staff have no フリガナ, which the editor requires.
+    "staff_edit": {"full_name_kana": "ジム ナオコ"},
     # 職員の追加: a new care manager (the number is required with the role).
     "staff_add": {
         "full_name": "新人 花子",
