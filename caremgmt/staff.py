@@ -231,7 +231,8 @@ def update_member(
     locked.full_name_kana = full_name_kana
     locked.email = email
     locked.version += 1
-    locked.save(update_fields=["full_name", "full_name_kana", "email", "version"])
+    locked.is_active = True  # ticking roles again re-activates a retired person
+    locked.save(update_fields=["full_name", "full_name_kana", "email", "version", "is_active"])
     _set_roles(office, locked, roles, care_manager_number)
     return locked
 

@@ -3,6 +3,7 @@ adding staff, roles and retirement, and temporary passwords."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
@@ -123,6 +124,8 @@ def staff_add(request: HttpRequest) -> HttpResponse:
             services.add_existing(office, existing, form.role_set(), data["care_manager_number"])
             messages.success(request, f"{existing.full_name} さんをこの事業所に追加しました。")
             return redirect("staff_list")
+    if existing is None:  # the choice is offered only for a colleague's login id
+        form.fields["add_existing"].widget = forms.HiddenInput()
     return render(request, "account/staff_add.html", {"form": form, "existing": existing})
 
 
