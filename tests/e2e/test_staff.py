@@ -16,7 +16,7 @@ def test_manager_adds_a_care_manager_who_changes_the_temporary_password(
     staff_in(OfficeFactory(), Role.OFFICE_MANAGER, username="boss", full_name="管理 一郎")
     log_in("boss")
     page.wait_for_url(f"{live_server.url}/")
-    page.get_by_role("link", name="職員管理").click()
+    page.get_by_role("navigation", name="業務メニュー").get_by_role("link", name="職員").click()
     page.get_by_role("link", name="職員を追加する").click()
     page.wait_for_url("**/office/staff/new/")
     page.locator("input[name=full_name]").fill("新人 花子")
