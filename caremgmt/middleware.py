@@ -11,9 +11,11 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
+from caremgmt import mfa
 from caremgmt.access import actor_from_request
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -159,3 +161,31 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store"
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+
+class PasswordChangeHoldMiddleware:
+    """After the second-factor step (it runs after SecondFactorMiddleware): a staff member
+    with a temporary password (`must_change_password`) reaches only the password change,
+    logout, health, the session keep-alive and the two-factor pages; htmx requests get an
+    `HX-Redirect`. docs/staff.md."""
+
+    ALLOWED = frozenset({"password_change"})
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):  # noqa: ANN001
+        user = request.user
+        if not user.is_authenticated or not user.must_change_password:
+            return None
+        match = request.resolver_match
+        name = match.url_name if match is not None else None
+        namespace = match.namespace if match is not None else ""
+        if namespace in mfa.VERIFY_NAMESPACES:
+            return None
+        if not namespace and (name in self.ALLOWED or name in mfa.ENROL_ROUTES):
+            return None
+        return mfa._redirect(request, reverse("password_change"))  # noqa: SLF001 (same hold)

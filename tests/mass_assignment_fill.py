@@ -470,6 +470,16 @@ FILL: dict[str, dict[str, str] | Callable[[World, dict[str, Any]], dict[str, Any
     "clients:status": {"status": "ended", "changed_on": "2026-11-20", "end_reason": "moved"},
     "careplans:need_add": {"text": "自宅で入浴したい"},
     "mfa_totp": _totp_code,
+    # 職員の設定: the fixtures' staff have no フリガナ, which the editor requires.
+    "staff_edit": {"full_name_kana": "ジム ナオコ"},
+    # 職員の追加: a new care manager (the number is required with the role).
+    "staff_add": {
+        "full_name": "新人 花子",
+        "full_name_kana": "シンジン ハナコ",
+        "username": "shinjin-hanako",
+        "roles": "care_manager",
+        "care_manager_number": "13000001",
+    },
     # POST-only routes (their form is on another page): the fields that form sends.
     "billing:ticket_toggle": _toggle_day,
     "billing:ticket_check_ack": _check_ack,

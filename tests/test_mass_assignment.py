@@ -45,6 +45,7 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
+from tests.caremgmt.test_staff_routes import MEMBER_ROUTES
 from tests.clients.test_scoping import CLIENT_ROUTES, DIRECTORY_ROUTES, POST_ONLY
 from tests.conftest import World
 from tests.mass_assignment_fill import FILL
@@ -111,6 +112,8 @@ POSTED_BY_MANAGER = {
     "billing:returns_result",
     "billing:returns_import",
     "billing:returns_correction",
+    "staff_retire",
+    "staff_password_reset",
 }
 
 
@@ -118,6 +121,8 @@ POSTED_BY_MANAGER = {
 # nothing). A form — on the route's own page, or a POST-only route answering with field
 # errors — in neither FILL nor here fails its walk case.
 NOT_SAVED: dict[str, str] = {
+    "password_change": "saves only the poster's own password hash (not a guarded column) and an "
+    "access-log row, which the walk does not count; tests/caremgmt/test_staff_password.py",
     "careplans:import": "needs a ケアプランデータ連携 file whose 被保険者番号 and 事業所番号 match "
     "the client and the office's providers (tests/careplans/test_exchange_vendor.py saves one; "
     "the walk proves a refused upload changes nothing)",
@@ -137,6 +142,9 @@ def _how(name: str) -> tuple[Callable[[World], dict[str, Any]], str, dict[str, A
         return CLIENT_ROUTES[name], "post" if name in POST_ONLY else "get", {}
     if name in DIRECTORY_ROUTES:
         return DIRECTORY_ROUTES[name], "get", {}
+    if name in MEMBER_ROUTES:
+        route = MEMBER_ROUTES[name]
+        return route.kwargs, route.method, dict(route.data)
     return _staff_only, "get", {}
 
 

@@ -129,6 +129,15 @@ EXEMPT: dict[str, str] = {
     "mfa_remove": "deletes the user's own device",
     "office_security": "one switch on the office; last save wins, recorded by pghistory",
     "mfa_reset": "deletes a staff member's devices; idempotent",
+    # 職員管理 (tests/caremgmt/test_staff_manage.py)
+    "password_change": "the user's own password (no one else edits it)",
+    "staff_list": _READ,
+    "staff_add": "creates a staff member, or adds memberships to a colleague (rows only)",
+    "staff_issued_password": _READ,
+    "staff_edit": "locked by Staff.version (409); manager-only, so this walk's care manager "
+    "cannot open it: test_stale_edit_is_refused_with_409 in tests/caremgmt/test_staff_manage.py",
+    "staff_retire": "locked by Staff.version like staff_edit (test_stale_retire_is_refused)",
+    "staff_password_reset": "issues a new temporary password; the last one wins, logged",
     "otp_webauthn:credential-registration-begin": "the user's own session",
     "otp_webauthn:credential-registration-complete": "creates the user's own passkey",
     "otp_webauthn:credential-authentication-begin": "the user's own session",

@@ -14,6 +14,10 @@ class AccessAction(models.TextChoices):
     SEARCH = "search", "検索"
     # A manager reset a staff member's second factor (subject: the staff member).
     MFA_RESET = "mfa_reset", "2要素認証のリセット"
+    # A staff member changed their own password; a manager issued a temporary one
+    # (subject: the staff member). caremgmt.staff.
+    PASSWORD_CHANGE = "password_change", "パスワードの変更"
+    PASSWORD_RESET = "password_reset", "パスワードの再発行"
 
 
 class AccessLog(models.Model):

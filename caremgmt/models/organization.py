@@ -120,6 +120,14 @@ class Staff(AbstractUser):
     # Kept by caremgmt.mfa's device signals, so the per-request check after the password step
     # costs no query: True while the staff member has a confirmed second-factor device.
     has_mfa_device = models.BooleanField("2要素認証の登録", default=False, editable=False)
+    # Set when a manager adds the person or issues a temporary password: after login the
+    # person reaches only the password change (caremgmt.middleware.PasswordChangeHoldMiddleware).
+    must_change_password = models.BooleanField(
+        "パスワードの変更が必要", default=False, editable=False
+    )
+    # Optimistic lock of the manager's staff editor (caremgmt.staff): every change of name,
+    # email, roles or retirement increments it.
+    version = models.PositiveIntegerField("版", default=1, editable=False)
 
     objects = StaffManager()
     REQUIRED_FIELDS = ["email", "full_name"]
@@ -159,7 +167,11 @@ CARE_MANAGER_ROLES = frozenset({Role.CARE_MANAGER, Role.CHIEF_CARE_MANAGER})
 
 @pghistory.track()
 class Membership(models.Model):
-    """A staff member's role in one office. One person may hold several roles (管理者兼ケアマネ)."""
+    """A staff member's role in one office. One person may hold several roles (管理者兼ケアマネ).
+    Retiring or dropping a role sets `is_active` off; rows are kept for the history."""
+
+    scope_office_path = "office"
+    scope_caseload_paths = ("staff",)
 
     staff = models.ForeignKey(
         Staff, on_delete=models.CASCADE, related_name="memberships", verbose_name="職員"
