@@ -210,3 +210,9 @@ def test_unconfirmed_actuals_link_to_the_reconciliation_of_that_provider(world, 
     html = login(world.clerk).get(reverse("billing:presubmission") + "?month=2026-12")
     link = reverse("billing:ticket_actuals", args=[ticket.pk]) + f"#provider-{tw.rental.pk}"
     assert f'<a href="{link}">実績の照合</a>' in html.content.decode()
+
+
+def test_a_month_without_tickets_is_not_overdue(world, login) -> None:  # noqa: ANN001
+    html = login(world.clerk).get(reverse("billing:presubmission") + "?month=2020-01")
+    body = html.content.decode()
+    assert "この月に提出するものはありません" in body and "過ぎています" not in body
