@@ -61,7 +61,8 @@ class Problem:
     client_id: int
     client_name: str
     subject_key: str = ""
-    fix: str = "ticket"  # "ticket" (the editor) or "client" (the register)
+    fix: str = "ticket"  # "ticket" (the editor), "client" (the register) or "actuals"
+    provider_id: int | None = None  # the provider whose 実績 to open (fix "actuals")
     acknowledged: bool = False
     acknowledged_note: str = ""
 
@@ -194,7 +195,13 @@ def _ticket_problems(  # noqa: C901, PLR0912, PLR0913
     client = ticket.client
     out: list[Problem] = []
 
-    def add(rule: str, message: str, subject_key: str = "", fix: str = "ticket") -> None:
+    def add(
+        rule: str,
+        message: str,
+        subject_key: str = "",
+        fix: str = "ticket",
+        provider_id: int | None = None,
+    ) -> None:
         out.append(
             Problem(
                 rule=rule,
@@ -204,6 +211,7 @@ def _ticket_problems(  # noqa: C901, PLR0912, PLR0913
                 client_name=client.name,
                 subject_key=subject_key,
                 fix=fix,
+                provider_id=provider_id,
             )
         )
 
@@ -250,6 +258,8 @@ def _ticket_problems(  # noqa: C901, PLR0912, PLR0913
                 "actuals_unconfirmed",
                 f"{provider.name}の実績が確定していません（{label}）。",
                 subject_key=f"provider:{provider_id}",
+                fix="actuals",  # 実績の照合 of the client-month, at this provider
+                provider_id=provider_id,
             )
     for row in rows:
         planned = len(row.planned_days) * row.count_per_date

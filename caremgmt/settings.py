@@ -257,6 +257,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 # collectstatic in the image); elsewhere the finders are used, so `make run` and the tests need
 # no collectstatic on a fresh clone.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=not PRODUCTION)
+# WhiteNoise reads each file's size when it starts (WHITENOISE_AUTOREFRESH defaults to DEBUG):
+# with DEBUG off, `make run` served a CSS file edited later cut to its old length. Outside
+# production it looks the file up on each request; production keeps the startup index.
+WHITENOISE_AUTOREFRESH = env_bool("WHITENOISE_AUTOREFRESH", default=not PRODUCTION)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or DATA_DIR / "media")
 if PRODUCTION:
     STORAGES = {

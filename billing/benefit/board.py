@@ -69,6 +69,12 @@ def board_rows(actor: Actor, month: dt.date) -> list[BoardRow]:
     return rows
 
 
+def pending_count(rows: list[BoardRow]) -> int:
+    """Client-months of the month still to be submitted: 未作成, 作成済 or 返戻 (a returned
+    sheet is made and submitted again). The deadline only matters while this is above 0."""
+    return sum(1 for row in rows if row.status != SUBMITTED)
+
+
 def deadline(month: dt.date) -> dt.date:
     """The 請求 deadline of a service month: the 10th of the following month."""
     return add_months(month, 1).replace(day=DEADLINE_DAY)

@@ -16,6 +16,8 @@ Rules (each a function below; the thresholds are data in this module):
 * `rental_price_cap`    — 貸与価格 above the item's 貸与上限額 (RentalPriceCap).
 * `housework_filing`    — 生活援助中心型 visits reaching the 厚生労働大臣が定める回数.
 * `limit_share_filing`  — 区分支給限度基準額の7割以上 and 訪問介護 6割以上 ([U], see below).
+* `over_limit_allocation` — over the 区分支給限度基準額 while 超過分の振り分け is not chosen
+                          (the engine's default order is used; the limit panel has the form).
 * `short_stay_half`     — 短期入所 beyond half the 認定有効期間 (理由書).
 * `time_band`           — a visit time outside its code's duration band.
 * `code_validity`       — the engine refused / substituted a code (error; fix the row).
@@ -71,6 +73,7 @@ RULE_NAMES = {
     "rental_price_cap": "福祉用具貸与の上限額",
     "housework_filing": "生活援助中心型の回数（市町村への届出）",
     "limit_share_filing": "区分支給限度基準額の利用割合と訪問介護の割合（市町村への届出）",
+    "over_limit_allocation": "区分支給限度基準額の超過（超過分の振り分け）",
     "short_stay_half": "短期入所の利用日数（認定有効期間のおおむね半数）",
     "time_band": "提供時間帯とサービスコードの所要時間",
     "code_validity": "サービスコードの有効性（提供月・要介護度）",
@@ -349,6 +352,29 @@ def limit_share_filing(ticket: ServiceTicket, figures: TicketFigures) -> list[Ti
     ]
 
 
+def over_limit_allocation(ticket: ServiceTicket, figures: TicketFigures) -> list[TicketWarning]:
+    """Over the 区分支給限度基準額 with no saved 振り分け: which provider's units become 全額
+    自己負担 is the engine's default, not a choice made with the client. Acknowledging keeps
+    the default for this excess (the key is the excess, so a new excess warns again); a
+    saved 振り分け ends the warning (the panel then still says the month is over)."""
+    result = figures.result
+    over = result.totals.over_limit_units
+    if not over or result.allocation_source == "explicit":
+        return []
+    return [
+        TicketWarning(
+            rule="over_limit_allocation",
+            rule_name=RULE_NAMES["over_limit_allocation"],
+            message=(
+                f"区分支給限度基準額を{over:,}単位超えています（超過分は全額自己負担）。"
+                "超過分の振り分けが未選択のため、既定の順で計算しています。どの事業所・サービスの"
+                "単位を限度超過にするか利用者と決め、「限度超過の振り分け」で保存してください。"
+            ),
+            subject_key=f"{over}",
+        )
+    ]
+
+
 def short_stay_half(ticket: ServiceTicket, figures: TicketFigures) -> list[TicketWarning]:
     """短期入所 cumulative days (前月まで + this month) beyond half the 認定有効期間."""
     stay = figures.result.short_stay
@@ -520,6 +546,7 @@ RULES = (
     rental_price_cap,
     housework_filing,
     limit_share_filing,
+    over_limit_allocation,
     short_stay_half,
     time_band,
     closed_day,

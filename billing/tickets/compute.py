@@ -69,8 +69,15 @@ def ticket_figures(
     allocation: Sequence[OverLimitAllocation] | None | str = "ticket",
 ) -> TicketFigures:
     """Recompute the 別表. Pass `rows`/`register` already loaded to skip their queries;
-    `allocation` as in `inputs.client_month_for` (a preview of another choice)."""
+    `allocation` as in `inputs.client_month_for` (a preview of another choice).
+
+    With `use_actual` a row without any 実績 day was not provided and is left out: the
+    engine counts a 1月につき code (福祉用具貸与, monthly 加算) whatever its dates, so a
+    rental whose provider has sent nothing yet would otherwise count in the 実績 別表 and
+    a 給付管理票 from 実績. `figures.rows` are then the rows priced (engine line indexes)."""
     rows = tuple(ticket_rows(ticket) if rows is None else rows)
+    if use_actual:
+        rows = tuple(row for row in rows if row.actual_days)
     register = load_register(ticket) if register is None else register
     client_month = client_month_for(
         ticket, rows, register, use_actual=use_actual, allocation=allocation

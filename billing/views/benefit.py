@@ -77,6 +77,7 @@ def benefit_index(request: HttpRequest) -> HttpResponse:
             "deadline": board.deadline(month),
             "days_left": board.days_left(month, today),
             "days_over": -board.days_left(month, today),
+            "pending": board.pending_count(rows),
             "can_run": _may_run(actor),
             "files": board.recent_files(actor, month),
             **_progress_context(actor, month),

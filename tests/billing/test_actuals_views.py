@@ -327,3 +327,16 @@ def test_reconciliation_query_count_does_not_depend_on_rows(
         )
     with django_assert_max_num_queries(measured):
         http.get(url)
+
+
+def test_a_rental_counts_in_the_actuals_only_once_its_provider_sent_it(world, login) -> None:  # noqa: ANN001
+    """Before any 実績, the 実績 別表 is empty: the 1月につき rental (1,200単位) of a provider
+    still 未受領 is not taken as delivered. 予定どおり for that provider brings it in."""
+    tw, ticket = december_ticket(world)
+    http = login(world.clerk)
+    url = reverse("billing:ticket_actuals", args=[ticket.pk])
+    actual = http.get(url).context["actual"].result.totals
+    assert (actual.total_units, actual.total_cost, actual.insurance_claim) == (0, 0, 0)
+    assert _copy(http, ticket, provider=tw.rental.pk).status_code == 302
+    actual = http.get(url).context["actual"].result.totals
+    assert (actual.total_units, actual.total_cost) == (1200, 12000)

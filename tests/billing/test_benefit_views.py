@@ -130,3 +130,31 @@ def test_days_left_until_the_tenth() -> None:
     assert deadline(DECEMBER) == dt.date(2027, 1, 10)
     assert days_left(DECEMBER, dt.date(2027, 1, 1)) == 9
     assert days_left(DECEMBER, dt.date(2027, 1, 12)) == -2
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ("none", "この月に提出するものはありません"),
+        ("submitted", "この月の給付管理票はすべて提出済みです。"),
+        ("pending", "期限を2日過ぎています"),
+    ],
+)
+def test_overdue_warning_only_while_something_is_to_be_submitted(
+    world, login, monkeypatch, setup, expected
+) -> None:  # noqa: ANN001
+    from django.utils import timezone
+
+    from billing.models.benefit import SheetStatus
+
+    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2027, 1, 12))
+    if setup != "none":
+        tw = make_ticket_world(world.office, world.care_manager)
+        generate_ticket(client=tw.client, month=DECEMBER)
+        if setup == "submitted":
+            batch.run_now(world.office, DECEMBER)
+            BenefitManagementSheet.objects.update(status=SheetStatus.SUBMITTED)
+    html = login(world.clerk).get(INDEX).content.decode()
+    assert expected in html
+    if setup != "pending":
+        assert "過ぎています" not in html

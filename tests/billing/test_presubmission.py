@@ -194,3 +194,25 @@ def test_ack_route_refuses_invisible_tickets_and_auditors(world, login) -> None:
     assert not TicketCheckAcknowledgement.objects.exists()
     assert login(world.colleague).post(url, data).status_code == 302
     assert TicketCheckAcknowledgement.objects.get().rule == "presubmit:actuals_over_plan"
+
+
+def test_unconfirmed_actuals_link_to_the_reconciliation_of_that_provider(world, login) -> None:  # noqa: ANN001
+    tw, ticket = _clean_month(world)
+    ProviderActuals.objects.filter(ticket=ticket, provider=tw.rental).update(
+        status=ActualsStatus.RECEIVED
+    )
+    problem = next(p for p in check_month(world.office, DECEMBER).problems)
+    assert (problem.rule, problem.fix, problem.provider_id) == (
+        "actuals_unconfirmed",
+        "actuals",
+        tw.rental.pk,
+    )
+    html = login(world.clerk).get(reverse("billing:presubmission") + "?month=2026-12")
+    link = reverse("billing:ticket_actuals", args=[ticket.pk]) + f"#provider-{tw.rental.pk}"
+    assert f'<a href="{link}">実績の照合</a>' in html.content.decode()
+
+
+def test_a_month_without_tickets_is_not_overdue(world, login) -> None:  # noqa: ANN001
+    html = login(world.clerk).get(reverse("billing:presubmission") + "?month=2020-01")
+    body = html.content.decode()
+    assert "この月に提出するものはありません" in body and "過ぎています" not in body

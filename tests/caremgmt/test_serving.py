@@ -86,3 +86,69 @@ def test_whitenoise_serves_static_files_in_this_process(client) -> None:  # noqa
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode()
     assert body == (ROOT / "static" / "css" / "print.css").read_text()
+
+
+# A static file edited after the first request: WhiteNoise must not serve it cut to the size
+# it had when the middleware started (it did with DEBUG off before WHITENOISE_AUTOREFRESH).
+EDITED_PROBE = """
+import django, json, sys
+from pathlib import Path
+django.setup()
+from django.test import Client
+path = Path(sys.argv[1])
+client = Client(raise_request_exception=False)
+def body():
+    # What a browser gets: the body cut to Content-Length (the test client does not cut it).
+    response = client.get("/static/css/" + path.name)
+    content = b"".join(response.streaming_content)
+    return content[: int(response["Content-Length"])].decode()
+path.write_text("a{}")
+first = body()
+path.write_text("a{}" + "b{}" * 100)
+print(json.dumps([first, body()]))
+"""
+
+
+def test_a_static_file_edited_after_start_is_served_whole_outside_production() -> None:
+    import uuid
+
+    path = ROOT / "static" / "css" / f"_edited_probe_{uuid.uuid4().hex}.css"
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "DJANGO_ENV", "WHITENOISE_AUTOREFRESH", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    environment["DJANGO_SETTINGS_MODULE"] = "caremgmt.settings"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", EDITED_PROBE, str(path)],
+            cwd=ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    first, second = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (first, second) == ("a{}", "a{}" + "b{}" * 100)
+
+
+def test_production_keeps_whitenoise_startup_index() -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "WHITENOISE_AUTOREFRESH"}
+    environment.update(
+        DJANGO_ENV="production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="x.jp",
+        DATABASE_URL="postgres://a@b/c",
+        DJANGO_SETTINGS_MODULE="caremgmt.settings",
+    )
+    code = (
+        "from django.conf import settings; print(settings.WHITENOISE_AUTOREFRESH, settings.DEBUG)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["False", "False"]

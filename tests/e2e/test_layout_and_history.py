@@ -69,6 +69,13 @@ def test_nav_is_one_line_and_attendee_header_fits_at_1280(
     session = page.locator(".session-box").bounding_box()
     assert header is not None and session is not None
     assert abs(session["y"] - nav["y"]) < first_item["height"]  # same row as the nav
+    # the name and roles are whole (QA: 「山本 恵子（主任介護支援専…」 was cut with an ellipsis)
+    name = page.evaluate(
+        """() => { const n = document.querySelector('.staff-name');
+            return [n.innerText, n.scrollWidth <= n.clientWidth, n.getBoundingClientRect().right]; }"""
+    )
+    assert "山本 恵子" in name[0] and "主任介護支援専門員・管理者" in name[0]
+    assert name[1] and name[2] <= 1280
     overflowing = page.evaluate(
         """() => [...document.querySelectorAll('.attendee-table th')]
             .filter(th => th.scrollWidth > th.clientWidth).map(th => th.textContent)"""
