@@ -60,6 +60,7 @@ def returns_index(request: HttpRequest) -> HttpResponse:
     rows = services.returns_rows(actor, month)
     record_search(request, subject_type=SUBJECT, query={"month": f"{month:%Y-%m}"})
     days_left = board.days_left(month, today)
+    dash = services.dashboard(rows)
     return render(
         request,
         "billing/returns.html",
@@ -68,7 +69,9 @@ def returns_index(request: HttpRequest) -> HttpResponse:
             "previous_month": add_months(month, -1),
             "next_month": add_months(month, 1),
             "rows": rows,
-            "dash": services.dashboard(rows),
+            "dash": dash,
+            # still to be submitted: no sheet / a draft, or returned (made and submitted again)
+            "pending": dash.totals[services.DASH_UNSUBMITTED] + dash.totals[services.DASH_RETURNED],
             "labels": services.DASH_LABELS,
             "deadline": board.deadline(month),
             "days_left": days_left,

@@ -186,3 +186,19 @@ def test_page_query_count_does_not_grow(world, login, django_assert_max_num_quer
     assert response.status_code == 200
     body = response.content.decode()
     assert "月の状況" in body and "担当 花子" in body and "未提出" in body
+
+
+def test_deadline_counts_only_while_something_is_left(world, login, filed, monkeypatch) -> None:  # noqa: ANN001
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2027, 1, 12))
+    http = login(world.clerk)
+    # filed = 作成済 (not yet 提出済): the deadline counts
+    assert "期限を2日過ぎています" in http.get(INDEX).content.decode()
+    BenefitManagementSheet.objects.update(status=SheetStatus.SUBMITTED)
+    page = http.get(INDEX).content.decode()
+    assert "期限を" not in page and "この月の給付管理票はすべて提出済みです。" in page
+    BenefitManagementSheet.objects.update(status=SheetStatus.RETURNED)
+    assert "期限を2日過ぎています" in http.get(INDEX).content.decode()
+    empty = http.get(reverse("billing:returns_index") + "?month=2026-10").content.decode()
+    assert "この月に提出するものはありません" in empty
